@@ -1,0 +1,73 @@
+using System;
+
+namespace IotyDevice.Core
+{
+    /// <summary>Everything a CONNECT needs, already validated by the core.</summary>
+    public class MqttConnectRequest
+    {
+        public string Host;
+        public int Port;
+        public string ClientId;
+        public string Username;
+        public string Password;
+        public bool CleanSession;
+        public int KeepAliveSeconds;
+
+        /// <summary>Last-will topic, or null for no will.</summary>
+        public string WillTopic;
+        public byte[] WillPayload;
+        public bool WillRetain;
+        public int WillQos;
+    }
+
+    /// <summary>The broker's CONNACK answer. Code 0 accepts; 1..5 are the MQTT 3.1.1 refusals.</summary>
+    public class ConnectResult
+    {
+        public const int Accepted = 0;
+        public const int UnacceptableProtocolVersion = 1;
+        public const int IdentifierRejected = 2;
+        public const int ServerUnavailable = 3;
+        public const int BadUsernameOrPassword = 4;
+        public const int NotAuthorized = 5;
+
+        public readonly int Code;
+        public readonly bool SessionPresent;
+
+        public ConnectResult(int code, bool sessionPresent)
+        {
+            Code = code;
+            SessionPresent = sessionPresent;
+        }
+
+        public bool IsAccepted { get { return Code == Accepted; } }
+    }
+
+    /// <summary>The kinds of transport fault the core reports differently to the learner.</summary>
+    public enum TransportFault
+    {
+        /// <summary>The broker host name did not resolve.</summary>
+        HostNotFound = 0,
+        /// <summary>TCP connect refused or unreachable.</summary>
+        Unreachable = 1,
+        /// <summary>The TLS handshake failed for a reason other than the certificate (e.g. plain TCP on the port).</summary>
+        TlsHandshake = 2,
+        /// <summary>The broker's certificate did not validate against the configured CA or host name.</summary>
+        Certificate = 3,
+        /// <summary>No answer in time (e.g. TLS to a plain MQTT port, or no CONNACK).</summary>
+        Timeout = 4,
+        /// <summary>Anything else.</summary>
+        Other = 5,
+    }
+
+    /// <summary>A transport could not reach the point of a CONNACK. The message is for the monitor.</summary>
+    public class MqttTransportException : Exception
+    {
+        public readonly TransportFault Fault;
+
+        public MqttTransportException(TransportFault fault, string message, Exception inner)
+            : base(message, inner)
+        {
+            Fault = fault;
+        }
+    }
+}

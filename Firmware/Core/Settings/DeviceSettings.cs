@@ -1,0 +1,59 @@
+namespace IotyDevice.Core
+{
+    /// <summary>The one settings document (settings.json), as plain properties so nanoFramework.Json and
+    /// System.Text.Json both fill it by name (case-sensitive). A property missing from the file keeps the
+    /// default below; <see cref="SettingsValidator"/> checks everything once, before anything connects.</summary>
+    public class DeviceSettings
+    {
+        /// <summary>The value of <see cref="CaCertificate"/> that selects the ISRG Root X1 built into the
+        /// firmware (certs/isrg-root-x1.pem; HiveMQ Cloud chains to it).</summary>
+        public const string BuiltInIsrgRootX1 = "isrg-root-x1";
+
+        /// <summary>The value of <see cref="CaCertificate"/> that selects the CA bundle stored on the device
+        /// (nanoff --networkdeployment).</summary>
+        public const string DeviceCaStore = "device-store";
+
+        /// <summary>Replaced by the chip ID in <see cref="StatusTopic"/>.</summary>
+        public const string ClientIdPlaceholder = "{clientId}";
+
+        public DeviceSettings()
+        {
+            BrokerPort = 8883;
+            CaCertificate = BuiltInIsrgRootX1;
+            ClientIdPrefix = "";
+            SubscribeTopic = "topic1";
+            PublishTopic = "topic2";
+            PublishPayload = "hello";
+            PublishQos = 1;
+            StatusTopic = ClientIdPlaceholder + "/status";
+            KeepAliveSeconds = 60;
+        }
+
+        public string WifiSsid { get; set; }
+        public string WifiPassword { get; set; }
+
+        public string BrokerHost { get; set; }
+        public int BrokerPort { get; set; }
+        public string BrokerUsername { get; set; }
+        public string BrokerPassword { get; set; }
+
+        /// <summary><see cref="BuiltInIsrgRootX1"/>, <see cref="DeviceCaStore"/>, or the path of a PEM file
+        /// (on the device e.g. I:\my-ca.pem, copied with nanoff --filedeployment).</summary>
+        public string CaCertificate { get; set; }
+
+        /// <summary>Put before the chip ID to make the MQTT client ID, e.g. "class3-".</summary>
+        public string ClientIdPrefix { get; set; }
+
+        public string SubscribeTopic { get; set; }
+        public string PublishTopic { get; set; }
+        public string PublishPayload { get; set; }
+        public int PublishQos { get; set; }
+        public bool PublishRetain { get; set; }
+
+        /// <summary>Where the device says "online" (retained) and its last will says "offline";
+        /// "{clientId}" is replaced by the client ID. An empty string turns availability off.</summary>
+        public string StatusTopic { get; set; }
+
+        public int KeepAliveSeconds { get; set; }
+    }
+}

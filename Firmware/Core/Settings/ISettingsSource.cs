@@ -1,0 +1,13 @@
+namespace IotyDevice.Core
+{
+    /// <summary>Where the settings document comes from (a file on the device's storage, a file on the host).</summary>
+    public interface ISettingsSource
+    {
+        /// <summary>Where the settings live, for messages (e.g. I:\settings.json).</summary>
+        string Location { get; }
+
+        /// <summary>Reads and parses the document. Returns null and sets <paramref name="problem"/> to one line
+        /// naming the fix when the file is missing, unreadable or not valid JSON. Never throws.</summary>
+        DeviceSettings Read(out string problem);
+    }
+}
