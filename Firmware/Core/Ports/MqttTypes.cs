@@ -13,6 +13,10 @@ namespace IotyDevice.Core
         public bool CleanSession;
         public int KeepAliveSeconds;
 
+        /// <summary>Which CA the broker's certificate must chain to: <see cref="DeviceSettings.BuiltInIsrgRootX1"/>,
+        /// <see cref="DeviceSettings.DeviceCaStore"/>, or the path of a PEM file. Validation is never turned off.</summary>
+        public string CaCertificate;
+
         /// <summary>Last-will topic, or null for no will.</summary>
         public string WillTopic;
         public byte[] WillPayload;

@@ -1,0 +1,55 @@
+namespace IotyDevice.Core
+{
+    /// <summary>Turns raw BOOT levels into presses: a level counts once it has held for the debounce time, and a
+    /// press is a settled change from up to down. Holding does not repeat, and a button already down at start-up
+    /// (held through reset: GPIO0 is also the download-mode strap) counts only after it has been released.</summary>
+    public class BootButton
+    {
+        private readonly int _debounceMs;
+        private bool _lastRaw;
+        private long _lastChangeMs;
+        private bool _settledDown;
+
+        public BootButton(int debounceMs, bool downAtStart, long nowMs)
+        {
+            _debounceMs = debounceMs;
+            _lastRaw = downAtStart;
+            _settledDown = downAtStart;
+            _lastChangeMs = nowMs;
+        }
+
+        /// <summary>True while the settled level is down (including a press held through reset).</summary>
+        public bool IsHeld { get { return _settledDown; } }
+
+        /// <summary>Feeds one sample; returns true exactly once per press, when the press has settled.</summary>
+        public bool Sample(bool rawDown, long nowMs)
+        {
+            if (rawDown != _lastRaw)
+            {
+                _lastRaw = rawDown;
+                _lastChangeMs = nowMs;
+                return false;
+            }
+
+            if (rawDown == _settledDown || nowMs - _lastChangeMs < _debounceMs)
+            {
+                return false;
+            }
+
+            _settledDown = rawDown;
+            return rawDown;
+        }
+
+        /// <summary>Milliseconds until an unsettled level settles and needs another sample, or -1 if it is settled.</summary>
+        public int MsUntilSettled(long nowMs)
+        {
+            if (_lastRaw == _settledDown)
+            {
+                return -1;
+            }
+
+            long left = _debounceMs - (nowMs - _lastChangeMs);
+            return left > 0 ? (int)left : 0;
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using System;
+
+namespace IotyDevice.Core
+{
+    /// <summary>Exponential backoff with "equal jitter": the n-th retry waits between half and all of
+    /// min(cap, base * 2^n). The jitter keeps a classroom of boards that lost WiFi together from
+    /// reconnecting to the broker in lockstep.</summary>
+    public class Backoff
+    {
+        private readonly int _baseMs;
+        private readonly int _capMs;
+        private readonly Random _random;
+        private int _attempt;
+
+        public Backoff(int baseMs, int capMs, Random random)
+        {
+            _baseMs = baseMs;
+            _capMs = capMs;
+            _random = random;
+        }
+
+        /// <summary>Failures since the last <see cref="Reset"/>.</summary>
+        public int Attempt { get { return _attempt; } }
+
+        /// <summary>The delay before the next try; each call counts one more failure.</summary>
+        public int NextDelayMs()
+        {
+            int ceiling = _baseMs;
+            for (int i = 0; i < _attempt && ceiling < _capMs; i++)
+            {
+                ceiling *= 2;
+            }
+
+            if (ceiling > _capMs)
+            {
+                ceiling = _capMs;
+            }
+
+            _attempt++;
+            int half = ceiling / 2;
+            return half + _random.Next(ceiling - half + 1);
+        }
+
+        public void Reset()
+        {
+            _attempt = 0;
+        }
+    }
+}

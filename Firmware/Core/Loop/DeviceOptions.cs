@@ -1,0 +1,41 @@
+using System;
+
+namespace IotyDevice.Core
+{
+    /// <summary>Tuning that is not the user's business (the user's settings are <see cref="DeviceSettings"/>).
+    /// Tests and the simulator shorten the times.</summary>
+    public class DeviceOptions
+    {
+        /// <summary>Received messages waiting for the main loop. 16 slots hold only references (the payloads
+        /// themselves are allocated by the MQTT library either way); see BENCHMARKS.md for the budget.</summary>
+        public int InboxCapacity = 16;
+
+        /// <summary>How long a BOOT level must hold to count; contact bounce lasts a few ms.</summary>
+        public int DebounceMs = 30;
+
+        public int BackoffBaseMs = 1000;
+        public int BackoffCapMs = 60000;
+
+        /// <summary>A connection that stayed up this long counts as healthy: losing it starts the backoff
+        /// afresh. A connection that drops sooner keeps backing off (e.g. two boards sharing one client ID).</summary>
+        public int StableConnectionMs = 60000;
+
+        /// <summary>Payload characters shown on a message line; longer payloads are cut and their size shown.</summary>
+        public int MaxPayloadChars = 200;
+
+        /// <summary>The longest the loop sleeps with nothing to do; it wakes earlier on any event.</summary>
+        public int IdleWaitMs = 500;
+
+        /// <summary>How often invalid settings are read again, so fixing the file is picked up without a reset.</summary>
+        public int SettingsRetryMs = 10000;
+
+        /// <summary>How often the clock is checked while waiting for network time.</summary>
+        public int ClockCheckMs = 500;
+
+        /// <summary>How often at most a growing drop count is reported during a flood.</summary>
+        public int DropReportIntervalMs = 1000;
+
+        /// <summary>The jitter source; null seeds one from the clock.</summary>
+        public Random Random;
+    }
+}

@@ -1,0 +1,13 @@
+namespace IotyDevice.Core
+{
+    /// <summary>The adapters the core runs on; Program.cs (device) or the host fills them in.</summary>
+    public class DevicePorts
+    {
+        public INetwork Network;
+        public IMqttTransport Mqtt;
+        public IButtonInput Button;
+        public IClock Clock;
+        public IMonitor Monitor;
+        public ISettingsSource Settings;
+    }
+}

@@ -1,0 +1,166 @@
+using System.Collections;
+
+namespace IotyDevice.Core
+{
+    /// <summary>Checks the whole settings document once, before anything connects, and lists every problem
+    /// together — each line names the field and the fix — so a learner fixes the file in one go.</summary>
+    public static class SettingsValidator
+    {
+        /// <summary>Returns the problems as strings; empty when the settings are usable.</summary>
+        public static ArrayList Validate(DeviceSettings s)
+        {
+            ArrayList errors = new ArrayList();
+
+            RequireFilled(errors, "WifiSsid", s.WifiSsid, "the name of your 2.4 GHz WiFi network");
+            if (s.WifiSsid != null && Utf8.Encode(s.WifiSsid).Length > 32)
+            {
+                errors.Add("WifiSsid: longer than 32 bytes; WiFi network names are at most 32 bytes");
+            }
+
+            if (s.WifiPassword == null)
+            {
+                errors.Add("WifiPassword: missing; put your WiFi password (\"\" for an open network)");
+            }
+            else if (s.WifiPassword.Length != 0 && (s.WifiPassword.Length < 8 || s.WifiPassword.Length > 63))
+            {
+                errors.Add("WifiPassword: must be 8 to 63 characters (WPA2), or \"\" for an open network");
+            }
+            else if (IsPlaceholder(s.WifiPassword))
+            {
+                errors.Add("WifiPassword: still the example value; put your WiFi password");
+            }
+
+            if (RequireFilled(errors, "BrokerHost", s.BrokerHost, "your broker's host name, e.g. abc123.s1.eu.hivemq.cloud"))
+            {
+                if (s.BrokerHost.IndexOf("://") >= 0 || s.BrokerHost.IndexOf('/') >= 0 || s.BrokerHost.IndexOf(':') >= 0
+                    || s.BrokerHost.IndexOf(' ') >= 0)
+                {
+                    errors.Add("BrokerHost: \"" + s.BrokerHost + "\" is not a bare host name; remove any mqtts://, :port, path or spaces (the port goes in BrokerPort)");
+                }
+            }
+
+            if (s.BrokerPort < 1 || s.BrokerPort > 65535)
+            {
+                errors.Add("BrokerPort: " + s.BrokerPort.ToString() + " is not a TCP port; use 8883 (MQTT over TLS)");
+            }
+
+            RequireFilled(errors, "BrokerUsername", s.BrokerUsername, "the user name of your broker's access credentials");
+            RequireFilled(errors, "BrokerPassword", s.BrokerPassword, "the password of your broker's access credentials");
+            RequireFilled(errors, "CaCertificate", s.CaCertificate,
+                "\"" + DeviceSettings.BuiltInIsrgRootX1 + "\" (HiveMQ Cloud), \"" + DeviceSettings.DeviceCaStore + "\", or the path of your broker's CA PEM file");
+
+            if (s.ClientIdPrefix == null)
+            {
+                errors.Add("ClientIdPrefix: must be a string; use \"\" for none");
+            }
+            else if (s.ClientIdPrefix.Length > 11 || HasAnyOf(s.ClientIdPrefix, "+#/ "))
+            {
+                errors.Add("ClientIdPrefix: use at most 11 letters, digits, - or _ (the chip ID follows it)");
+            }
+
+            if (RequireFilled(errors, "SubscribeTopic", s.SubscribeTopic, "the topic to listen on, e.g. topic1"))
+            {
+                string problem = TopicProblem(s.SubscribeTopic, true);
+                if (problem != null)
+                {
+                    errors.Add("SubscribeTopic: " + problem);
+                }
+            }
+
+            if (RequireFilled(errors, "PublishTopic", s.PublishTopic, "the topic BOOT publishes to, e.g. topic2"))
+            {
+                string problem = TopicProblem(s.PublishTopic, false);
+                if (problem != null)
+                {
+                    errors.Add("PublishTopic: " + problem);
+                }
+            }
+
+            if (s.PublishPayload == null)
+            {
+                errors.Add("PublishPayload: missing; put the text BOOT sends, e.g. \"hello\"");
+            }
+
+            if (s.PublishQos < 0 || s.PublishQos > 2)
+            {
+                errors.Add("PublishQos: " + s.PublishQos.ToString() + " is not an MQTT QoS; use 0, 1 or 2");
+            }
+
+            if (s.StatusTopic != null && s.StatusTopic.Length > 0)
+            {
+                string problem = TopicProblem(s.StatusTopic, false);
+                if (problem != null)
+                {
+                    errors.Add("StatusTopic: " + problem + " (or \"\" to turn availability off)");
+                }
+            }
+
+            if (s.KeepAliveSeconds < 10 || s.KeepAliveSeconds > 1200)
+            {
+                errors.Add("KeepAliveSeconds: " + s.KeepAliveSeconds.ToString() + " is out of range; use 10 to 1200 (60 is usual)");
+            }
+
+            return errors;
+        }
+
+        /// <summary>Why a topic is unusable, or null. Filters may hold + (a whole level) and # (the whole last level).</summary>
+        public static string TopicProblem(string topic, bool isFilter)
+        {
+            if (topic.IndexOf('\0') >= 0)
+            {
+                return "contains a NUL character";
+            }
+
+            if (Utf8.Encode(topic).Length > 65535)
+            {
+                return "longer than 65535 bytes";
+            }
+
+            if (!isFilter)
+            {
+                return HasAnyOf(topic, "+#") ? "\"" + topic + "\" has a wildcard (+ or #); you can only publish to a plain topic" : null;
+            }
+
+            string[] levels = topic.Split('/');
+            for (int i = 0; i < levels.Length; i++)
+            {
+                string level = levels[i];
+                bool wildcardOnly = level == "+" || (level == "#" && i == levels.Length - 1);
+                if (!wildcardOnly && HasAnyOf(level, "+#"))
+                {
+                    return "\"" + topic + "\" uses a wildcard wrongly; + must be a whole level and # the whole last level";
+                }
+            }
+
+            return null;
+        }
+
+        private static bool RequireFilled(ArrayList errors, string field, string value, string what)
+        {
+            if (value == null || value.Trim().Length == 0)
+            {
+                errors.Add(field + ": missing; put " + what);
+                return false;
+            }
+
+            if (IsPlaceholder(value))
+            {
+                errors.Add(field + ": still the example value; put " + what);
+                return false;
+            }
+
+            return true;
+        }
+
+        // settings.example.json marks every value a learner must change as <like this>.
+        private static bool IsPlaceholder(string value)
+        {
+            return value.Length >= 2 && value[0] == '<' && value[value.Length - 1] == '>';
+        }
+
+        private static bool HasAnyOf(string text, string chars)
+        {
+            return text.IndexOfAny(chars.ToCharArray()) >= 0;
+        }
+    }
+}

@@ -1,0 +1,163 @@
+namespace IotyDevice.Core
+{
+    /// <summary>UTF-8 without nanoFramework.System.Text: the core uses mscorlib only, and payloads from the broker
+    /// are untrusted bytes that must print safely instead of throwing.</summary>
+    public static class Utf8
+    {
+        public const char Replacement = '\uFFFD';
+
+        /// <summary>Encodes a string; unpaired surrogates become U+FFFD.</summary>
+        public static byte[] Encode(string text)
+        {
+            int length = 0;
+            for (int i = 0; i < text.Length; i++)
+            {
+                int cp = CodePointAt(text, ref i);
+                length += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            }
+
+            byte[] bytes = new byte[length];
+            int o = 0;
+            for (int i = 0; i < text.Length; i++)
+            {
+                int cp = CodePointAt(text, ref i);
+                if (cp < 0x80)
+                {
+                    bytes[o++] = (byte)cp;
+                }
+                else if (cp < 0x800)
+                {
+                    bytes[o++] = (byte)(0xC0 | (cp >> 6));
+                    bytes[o++] = (byte)(0x80 | (cp & 0x3F));
+                }
+                else if (cp < 0x10000)
+                {
+                    bytes[o++] = (byte)(0xE0 | (cp >> 12));
+                    bytes[o++] = (byte)(0x80 | ((cp >> 6) & 0x3F));
+                    bytes[o++] = (byte)(0x80 | (cp & 0x3F));
+                }
+                else
+                {
+                    bytes[o++] = (byte)(0xF0 | (cp >> 18));
+                    bytes[o++] = (byte)(0x80 | ((cp >> 12) & 0x3F));
+                    bytes[o++] = (byte)(0x80 | ((cp >> 6) & 0x3F));
+                    bytes[o++] = (byte)(0x80 | (cp & 0x3F));
+                }
+            }
+
+            return bytes;
+        }
+
+        /// <summary>Decodes bytes[start..start+count) into chars, stopping when <paramref name="maxChars"/> are written.
+        /// Each invalid or truncated sequence (its maximal subpart, as the Unicode standard recommends) becomes one
+        /// U+FFFD; control characters become U+FFFD too, so a payload can never break the monitor line.
+        /// Returns the number of chars written; <paramref name="consumed"/> says how many bytes they came from.</summary>
+        public static int Decode(byte[] bytes, int start, int count, char[] chars, int charStart, int maxChars, out int consumed)
+        {
+            int i = start;
+            int end = start + count;
+            int o = charStart;
+            int limit = charStart + maxChars;
+            while (i < end)
+            {
+                int b = bytes[i];
+                int cp;
+                int need;
+                if (b < 0x80)
+                {
+                    cp = b; need = 0;
+                }
+                else if (b >= 0xC2 && b <= 0xDF)
+                {
+                    cp = b & 0x1F; need = 1;
+                }
+                else if (b >= 0xE0 && b <= 0xEF)
+                {
+                    cp = b & 0x0F; need = 2;
+                }
+                else if (b >= 0xF0 && b <= 0xF4)
+                {
+                    cp = b & 0x07; need = 3;
+                }
+                else
+                {
+                    // C0, C1 (overlong) and F5..FF never start a sequence; a stray continuation byte neither.
+                    cp = -1; need = 0;
+                }
+
+                int j = i + 1;
+                while (cp >= 0 && need > 0)
+                {
+                    if (j >= end || (bytes[j] & 0xC0) != 0x80 || !SecondByteAllowed(b, bytes[j], j == i + 1))
+                    {
+                        cp = -1;
+                        break;
+                    }
+
+                    cp = (cp << 6) | (bytes[j] & 0x3F);
+                    j++;
+                    need--;
+                }
+
+                int width = cp >= 0x10000 ? 2 : 1;
+                if (o + width > limit)
+                {
+                    break;
+                }
+
+                if (cp < 0 || cp < 0x20 || cp == 0x7F)
+                {
+                    chars[o++] = Replacement;
+                }
+                else if (cp < 0x10000)
+                {
+                    chars[o++] = (char)cp;
+                }
+                else
+                {
+                    cp -= 0x10000;
+                    chars[o++] = (char)(0xD800 + (cp >> 10));
+                    chars[o++] = (char)(0xDC00 + (cp & 0x3FF));
+                }
+
+                i = j;
+            }
+
+            consumed = i - start;
+            return o - charStart;
+        }
+
+        // The second byte's range is narrower after E0, ED, F0 and F4: that alone rules out overlong forms,
+        // surrogates and code points above U+10FFFF, and makes an invalid sequence end at its maximal subpart,
+        // so one bad byte never swallows the good ones after it.
+        private static bool SecondByteAllowed(int lead, int second, bool isSecond)
+        {
+            if (!isSecond)
+            {
+                return true;
+            }
+
+            switch (lead)
+            {
+                case 0xE0: return second >= 0xA0;
+                case 0xED: return second <= 0x9F;
+                case 0xF0: return second >= 0x90;
+                case 0xF4: return second <= 0x8F;
+                default: return true;
+            }
+        }
+
+        private static int CodePointAt(string text, ref int i)
+        {
+            char c = text[i];
+            if (c >= 0xD800 && c <= 0xDBFF && i + 1 < text.Length && text[i + 1] >= 0xDC00 && text[i + 1] <= 0xDFFF)
+            {
+                int cp = 0x10000 + ((c - 0xD800) << 10) + (text[i + 1] - 0xDC00);
+                i++;
+                return cp;
+            }
+
+            return c >= 0xD800 && c <= 0xDFFF ? Replacement : c;
+        }
+    }
+}
