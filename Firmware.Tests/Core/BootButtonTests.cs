@@ -1,0 +1,97 @@
+using IotyDevice.Core;
+
+namespace Firmware.Tests.Core;
+
+public class BootButtonTests
+{
+    private const int Debounce = 30;
+
+    /// <summary>Feeds (level, duration) pairs sampled every millisecond; returns the presses seen.</summary>
+    private static int Presses(BootButton button, ref long now, params (bool Down, int Ms)[] levels)
+    {
+        int presses = 0;
+        foreach (var (down, ms) in levels)
+        {
+            for (int i = 0; i < ms; i++)
+            {
+                if (button.Sample(down, now))
+                {
+                    presses++;
+                }
+
+                now++;
+            }
+        }
+
+        return presses;
+    }
+
+    [Fact]
+    public void A_clean_press_counts_once()
+    {
+        long now = 0;
+        var button = new BootButton(Debounce, false, now);
+        Assert.Equal(1, Presses(button, ref now, (false, 50), (true, 100), (false, 100)));
+    }
+
+    [Fact]
+    public void Bounce_of_a_few_milliseconds_never_double_presses()
+    {
+        long now = 0;
+        var button = new BootButton(Debounce, false, now);
+        int presses = Presses(button, ref now,
+            (true, 2), (false, 1), (true, 3), (false, 2), (true, 80),  // press with bounce
+            (false, 2), (true, 1), (false, 3), (true, 2), (false, 80)); // release with bounce
+        Assert.Equal(1, presses);
+    }
+
+    [Fact]
+    public void A_glitch_shorter_than_the_debounce_is_not_a_press()
+    {
+        long now = 0;
+        var button = new BootButton(Debounce, false, now);
+        Assert.Equal(0, Presses(button, ref now, (true, Debounce - 5), (false, 100)));
+    }
+
+    [Fact]
+    public void Holding_does_not_repeat()
+    {
+        long now = 0;
+        var button = new BootButton(Debounce, false, now);
+        Assert.Equal(1, Presses(button, ref now, (true, 10_000)));
+    }
+
+    [Fact]
+    public void A_press_held_through_reset_is_ignored_until_released()
+    {
+        long now = 0;
+        var button = new BootButton(Debounce, true, now);
+        Assert.Equal(0, Presses(button, ref now, (true, 5_000), (false, 100)));
+        Assert.Equal(1, Presses(button, ref now, (true, 100), (false, 100)));
+    }
+
+    [Fact]
+    public void Three_bouncy_presses_are_three_presses()
+    {
+        long now = 0;
+        var button = new BootButton(Debounce, false, now);
+        int presses = 0;
+        for (int i = 0; i < 3; i++)
+        {
+            presses += Presses(button, ref now, (true, 1), (false, 1), (true, 60), (false, 1), (true, 1), (false, 60));
+        }
+
+        Assert.Equal(3, presses);
+    }
+
+    [Fact]
+    public void It_says_when_an_unsettled_level_needs_another_look()
+    {
+        var button = new BootButton(Debounce, false, 0);
+        Assert.Equal(-1, button.MsUntilSettled(0));
+        button.Sample(true, 100);
+        Assert.Equal(Debounce - 10, button.MsUntilSettled(110));
+        Assert.True(button.Sample(true, 100 + Debounce));
+        Assert.Equal(-1, button.MsUntilSettled(100 + Debounce));
+    }
+}

@@ -1,0 +1,174 @@
+using IotyDevice.Core;
+using Firmware.Tests.Fakes;
+
+namespace Firmware.Tests.Core;
+
+public class SettingsValidatorTests
+{
+    private static List<string> Problems(Action<DeviceSettings> change)
+    {
+        var settings = FakeSettings.Valid();
+        change(settings);
+        return SettingsValidator.Validate(settings).Cast<string>().ToList();
+    }
+
+    [Fact]
+    public void Complete_settings_have_no_problems()
+    {
+        Assert.Empty(Problems(_ => { }));
+    }
+
+    [Fact]
+    public void Defaults_are_the_ioty_lesson()
+    {
+        var settings = new DeviceSettings();
+        Assert.Equal(8883, settings.BrokerPort);
+        Assert.Equal("topic1", settings.SubscribeTopic);
+        Assert.Equal("topic2", settings.PublishTopic);
+        Assert.Equal("hello", settings.PublishPayload);
+        Assert.Equal(DeviceSettings.BuiltInIsrgRootX1, settings.CaCertificate);
+        Assert.Equal(60, settings.KeepAliveSeconds);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(70000)]
+    public void A_port_outside_1_to_65535_is_named_with_the_fix(int port)
+    {
+        var problem = Assert.Single(Problems(s => s.BrokerPort = port));
+        Assert.StartsWith("BrokerPort: " + port, problem);
+        Assert.Contains("8883", problem);
+    }
+
+    [Fact]
+    public void Every_missing_field_is_listed_together()
+    {
+        var problems = Problems(s =>
+        {
+            s.WifiSsid = null;
+            s.WifiPassword = null;
+            s.BrokerHost = "";
+            s.BrokerUsername = null;
+            s.BrokerPassword = " ";
+            s.SubscribeTopic = "";
+            s.PublishTopic = null;
+            s.PublishPayload = null;
+        });
+        var fields = problems.Select(p => p[..p.IndexOf(':')]).ToList();
+        Assert.Equal(new[] { "WifiSsid", "WifiPassword", "BrokerHost", "BrokerUsername", "BrokerPassword", "SubscribeTopic", "PublishTopic", "PublishPayload" }, fields);
+        Assert.All(problems, p => Assert.Contains("missing; put", p));
+    }
+
+    [Theory]
+    [InlineData("topic2/#")]
+    [InlineData("topic+")]
+    [InlineData("+")]
+    public void A_wildcard_in_the_publish_topic_is_refused(string topic)
+    {
+        var problem = Assert.Single(Problems(s => s.PublishTopic = topic));
+        Assert.StartsWith("PublishTopic:", problem);
+        Assert.Contains("wildcard", problem);
+    }
+
+    [Theory]
+    [InlineData("topic1/#")]
+    [InlineData("+/status")]
+    [InlineData("#")]
+    public void Proper_wildcards_are_fine_in_the_subscribe_topic(string topic)
+    {
+        Assert.Empty(Problems(s => s.SubscribeTopic = topic));
+    }
+
+    [Theory]
+    [InlineData("topic1#")]
+    [InlineData("a/#/b")]
+    [InlineData("a+/b")]
+    public void Misplaced_wildcards_in_the_subscribe_topic_are_refused(string topic)
+    {
+        Assert.StartsWith("SubscribeTopic:", Assert.Single(Problems(s => s.SubscribeTopic = topic)));
+    }
+
+    [Fact]
+    public void A_nul_in_a_topic_is_refused()
+    {
+        Assert.Contains("NUL", Assert.Single(Problems(s => s.SubscribeTopic = "a\0b")));
+    }
+
+    [Theory]
+    [InlineData("mqtts://abc.hivemq.cloud")]
+    [InlineData("abc.hivemq.cloud:8883")]
+    [InlineData("abc.hivemq.cloud/")]
+    public void A_url_instead_of_a_host_name_is_explained(string host)
+    {
+        var problem = Assert.Single(Problems(s => s.BrokerHost = host));
+        Assert.Contains("bare host name", problem);
+    }
+
+    [Fact]
+    public void Example_placeholders_count_as_not_filled_in()
+    {
+        var problems = Problems(s => { s.WifiSsid = "<your WiFi name>"; s.BrokerPassword = "<broker password>"; });
+        Assert.Equal(2, problems.Count);
+        Assert.All(problems, p => Assert.Contains("still the example value", p));
+    }
+
+    [Theory]
+    [InlineData("short")]
+    [InlineData("0123456789012345678901234567890123456789012345678901234567890123")]
+    public void A_wpa2_password_must_be_8_to_63_characters(string password)
+    {
+        Assert.StartsWith("WifiPassword:", Assert.Single(Problems(s => s.WifiPassword = password)));
+    }
+
+    [Fact]
+    public void An_open_network_has_an_empty_password()
+    {
+        Assert.Empty(Problems(s => s.WifiPassword = ""));
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(3)]
+    public void Qos_must_be_0_1_or_2(int qos)
+    {
+        Assert.StartsWith("PublishQos:", Assert.Single(Problems(s => s.PublishQos = qos)));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    [InlineData(5000)]
+    public void Keepalive_must_be_sensible(int seconds)
+    {
+        Assert.StartsWith("KeepAliveSeconds:", Assert.Single(Problems(s => s.KeepAliveSeconds = seconds)));
+    }
+
+    [Fact]
+    public void An_empty_status_topic_turns_availability_off_without_complaint()
+    {
+        Assert.Empty(Problems(s => s.StatusTopic = ""));
+    }
+
+    [Fact]
+    public void A_wildcard_status_topic_is_refused()
+    {
+        Assert.StartsWith("StatusTopic:", Assert.Single(Problems(s => s.StatusTopic = "{clientId}/#")));
+    }
+
+    [Theory]
+    [InlineData("a/b")]
+    [InlineData("has space")]
+    [InlineData("muchtoolongprefix")]
+    public void A_client_id_prefix_must_be_short_and_plain(string prefix)
+    {
+        Assert.StartsWith("ClientIdPrefix:", Assert.Single(Problems(s => s.ClientIdPrefix = prefix)));
+    }
+
+    [Fact]
+    public void No_problem_line_repeats_a_password()
+    {
+        var problems = Problems(s => { s.BrokerPort = 0; s.WifiPassword = "short"; });
+        Assert.DoesNotContain(problems, p => p.Contains("broker-secret-456") || p.Contains("short\""));
+    }
+}

@@ -1,0 +1,82 @@
+using System.Text;
+using IotyDevice.Core;
+
+namespace Firmware.Tests.Core;
+
+public class Utf8Tests
+{
+    private static string Decode(byte[] bytes, int maxChars = 1000)
+    {
+        var chars = new char[maxChars];
+        int n = Utf8.Decode(bytes, 0, bytes.Length, chars, 0, maxChars, out _);
+        return new string(chars, 0, n);
+    }
+
+    [Theory]
+    [InlineData("on")]
+    [InlineData("héllo wörld")]
+    [InlineData("温度 23°C")]
+    [InlineData("emoji 😀 ok")]
+    public void Valid_utf8_decodes_to_the_same_text(string text)
+    {
+        Assert.Equal(text, Decode(Encoding.UTF8.GetBytes(text)));
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x61, 0xFF, 0x62 }, "a\uFFFDb")]
+    [InlineData(new byte[] { 0x80 }, "\uFFFD")]
+    [InlineData(new byte[] { 0xC3 }, "\uFFFD")] // truncated two-byte sequence
+    [InlineData(new byte[] { 0xE2, 0x82, 0x61 }, "\uFFFDa")] // maximal subpart E2 82, then a
+    [InlineData(new byte[] { 0xC0, 0xAF }, "\uFFFD\uFFFD")] // overlong '/'
+    [InlineData(new byte[] { 0xED, 0xA0, 0x80 }, "\uFFFD\uFFFD\uFFFD")] // encoded surrogate
+    [InlineData(new byte[] { 0xF4, 0x90, 0x80, 0x80 }, "\uFFFD\uFFFD\uFFFD\uFFFD")] // above U+10FFFF
+    public void Invalid_bytes_become_replacement_characters_as_dotnet_does(byte[] bytes, string expected)
+    {
+        Assert.Equal(expected, Decode(bytes));
+        Assert.Equal(Encoding.UTF8.GetString(bytes), expected); // the same maximal-subpart rule as .NET
+    }
+
+    [Fact]
+    public void Random_bytes_decode_like_dotnet_apart_from_control_characters()
+    {
+        var random = new Random(1);
+        for (int round = 0; round < 2000; round++)
+        {
+            var bytes = new byte[random.Next(1, 12)];
+            random.NextBytes(bytes);
+            string expected = new string(Encoding.UTF8.GetString(bytes)
+                .Select(c => c < 0x20 || c == 0x7F ? '\uFFFD' : c).ToArray());
+            Assert.Equal(expected, Decode(bytes));
+        }
+    }
+
+    [Fact]
+    public void Control_characters_cannot_break_the_line()
+    {
+        Assert.Equal("a\uFFFD\uFFFDb\uFFFD", Decode(new byte[] { 0x61, 0x0A, 0x0D, 0x62, 0x1B }));
+    }
+
+    [Fact]
+    public void Decoding_stops_at_the_char_limit_without_splitting_a_surrogate_pair()
+    {
+        var bytes = Encoding.UTF8.GetBytes("ab😀");
+        var chars = new char[3];
+        int n = Utf8.Decode(bytes, 0, bytes.Length, chars, 0, 3, out int consumed);
+        Assert.Equal(2, n);
+        Assert.Equal(2, consumed);
+    }
+
+    [Theory]
+    [InlineData("hello")]
+    [InlineData("héllo 温度 😀")]
+    public void Encode_matches_dotnet(string text)
+    {
+        Assert.Equal(Encoding.UTF8.GetBytes(text), Utf8.Encode(text));
+    }
+
+    [Fact]
+    public void Encode_turns_a_lone_surrogate_into_a_replacement_character()
+    {
+        Assert.Equal(Encoding.UTF8.GetBytes("a\uFFFDb"), Utf8.Encode("a\uD800b"));
+    }
+}

@@ -1,0 +1,85 @@
+using IotyDevice.Core;
+
+namespace Firmware.Tests.Fakes;
+
+/// <summary>A Device on fakes, stepped by the test with time advanced by hand: no threads, no sleeps.</summary>
+public sealed class DeviceRig
+{
+    public FakeClock Clock { get; } = new();
+    public RecordingMonitor Monitor { get; } = new();
+    public FakeNetwork Network { get; } = new();
+    public FakeMqtt Mqtt { get; } = new();
+    public FakeButton Button { get; } = new();
+    public FakeSettings Settings { get; } = new();
+    public DeviceOptions Options { get; } = new() { Random = new Random(7) };
+    public Device Device { get; private set; }
+
+    public DeviceRig Start()
+    {
+        var ports = new DevicePorts
+        {
+            Network = Network, Mqtt = Mqtt, Button = Button, Clock = Clock, Monitor = Monitor, Settings = Settings,
+        };
+        Device = new Device(ports, Options, new Wakeup());
+        Device.Start();
+        return this;
+    }
+
+    /// <summary>Steps the device, advancing the clock by what each step asks for, until the condition holds
+    /// or the (simulated) time budget is spent.</summary>
+    public bool RunUntil(Func<bool> condition, long budgetMs = 120_000)
+    {
+        long end = Clock.NowMs + budgetMs;
+        while (!condition())
+        {
+            if (Clock.NowMs > end)
+            {
+                return false;
+            }
+
+            int wait = Device.Step();
+            Clock.Advance(Math.Max(wait, 1));
+        }
+
+        return true;
+    }
+
+    public DeviceRig StartOnline()
+    {
+        Start();
+        if (!RunUntil(() => Device.State == ConnectionState.Online))
+        {
+            throw new InvalidOperationException("never came online:\n" + Monitor.Transcript);
+        }
+
+        return this;
+    }
+
+    /// <summary>A debounced BOOT press: bounce, hold past the debounce time, release.</summary>
+    public void Press()
+    {
+        foreach (bool level in new[] { true, false, true, false, true })
+        {
+            Button.IsDown = level;
+            Device.Step();
+            Clock.Advance(2);
+        }
+
+        Hold(Options.DebounceMs + 5);
+        Button.IsDown = false;
+        Hold(Options.DebounceMs + 5);
+    }
+
+    public void Hold(long ms)
+    {
+        long end = Clock.NowMs + ms;
+        while (Clock.NowMs < end)
+        {
+            Device.Step();
+            Clock.Advance(1);
+        }
+    }
+
+    public void Receive(string topic, string text) =>
+        Mqtt.Listener.OnMessage(topic, System.Text.Encoding.UTF8.GetBytes(text));
+}

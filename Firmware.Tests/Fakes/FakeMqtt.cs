@@ -1,0 +1,50 @@
+using IotyDevice.Core;
+
+namespace Firmware.Tests.Fakes;
+
+/// <summary>Records what the core asks of the transport; the test scripts CONNACKs and faults and raises the
+/// library's callbacks.</summary>
+public sealed class FakeMqtt : IMqttTransport
+{
+    public IMqttListener Listener { get; private set; }
+    public Queue<object> ConnectOutcomes { get; } = new();
+    public List<MqttConnectRequest> Connects { get; } = new();
+    public List<(string Topic, int Qos)> Subscribes { get; } = new();
+    public List<(string Topic, byte[] Payload, int Qos, bool Retain)> Publishes { get; } = new();
+    public int Closes { get; private set; }
+    public bool ThrowOnPublish { get; set; }
+
+    /// <summary>Outcome of the next Connect: a CONNACK code (int) or an exception to throw. Default: accepted.</summary>
+    public void NextConnect(object outcome) => ConnectOutcomes.Enqueue(outcome);
+
+    public ConnectResult Connect(MqttConnectRequest request)
+    {
+        Connects.Add(request);
+        var outcome = ConnectOutcomes.Count > 0 ? ConnectOutcomes.Dequeue() : 0;
+        if (outcome is Exception e)
+        {
+            throw e;
+        }
+
+        return new ConnectResult((int)outcome, sessionPresent: false);
+    }
+
+    public void Subscribe(string topic, int qos) => Subscribes.Add((topic, qos));
+
+    public void Publish(string topic, byte[] payload, int qos, bool retain)
+    {
+        if (ThrowOnPublish)
+        {
+            throw new InvalidOperationException("socket closed");
+        }
+
+        Publishes.Add((topic, payload, qos, retain));
+    }
+
+    public void Close() => Closes++;
+
+    public void SetListener(IMqttListener listener) => Listener = listener;
+
+    public IEnumerable<string> PublishedTexts(string topic) =>
+        Publishes.Where(p => p.Topic == topic).Select(p => System.Text.Encoding.UTF8.GetString(p.Payload));
+}

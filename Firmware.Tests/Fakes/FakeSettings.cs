@@ -1,0 +1,28 @@
+using IotyDevice.Core;
+
+namespace Firmware.Tests.Fakes;
+
+public sealed class FakeSettings : ISettingsSource
+{
+    public DeviceSettings Settings { get; set; } = Valid();
+    public string Problem { get; set; }
+    public int Reads { get; private set; }
+
+    public string Location => "settings.json";
+
+    public DeviceSettings Read(out string problem)
+    {
+        Reads++;
+        problem = Problem;
+        return Problem == null ? Settings : null;
+    }
+
+    public static DeviceSettings Valid() => new()
+    {
+        WifiSsid = "ClassroomWiFi",
+        WifiPassword = "wifi-secret-123",
+        BrokerHost = "abc123.s1.eu.hivemq.cloud",
+        BrokerUsername = "student",
+        BrokerPassword = "broker-secret-456",
+    };
+}
