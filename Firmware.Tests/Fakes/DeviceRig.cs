@@ -12,6 +12,7 @@ public sealed class DeviceRig
     public FakeButton Button { get; } = new();
     public FakeSettings Settings { get; } = new();
     public DeviceOptions Options { get; } = new() { Random = new Random(7) };
+    public Wakeup Wakeup { get; } = new();
     public Device Device { get; private set; }
 
     public DeviceRig Start()
@@ -20,7 +21,7 @@ public sealed class DeviceRig
         {
             Network = Network, Mqtt = Mqtt, Button = Button, Clock = Clock, Monitor = Monitor, Settings = Settings,
         };
-        Device = new Device(ports, Options, new Wakeup());
+        Device = new Device(ports, Options, Wakeup);
         Device.Start();
         return this;
     }
@@ -38,6 +39,11 @@ public sealed class DeviceRig
             }
 
             int wait = Device.Step();
+            if (condition())
+            {
+                return true;
+            }
+
             Clock.Advance(Math.Max(wait, 1));
         }
 

@@ -6,9 +6,16 @@ public sealed class RecordingMonitor : IMonitor
 {
     public List<string> Lines { get; } = new();
 
-    public void WriteLine(string line) => Lines.Add(line);
+    /// <summary>Runs after each line, to act as a thread that delivers while the loop prints.</summary>
+    public Action<string> OnLine { get; set; }
 
-    public void WriteLine(char[] chars, int count) => Lines.Add(new string(chars, 0, count));
+    public void WriteLine(string line)
+    {
+        Lines.Add(line);
+        OnLine?.Invoke(line);
+    }
+
+    public void WriteLine(char[] chars, int count) => WriteLine(new string(chars, 0, count));
 
     public string Transcript => string.Join("\n", Lines);
 

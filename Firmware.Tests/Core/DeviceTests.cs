@@ -1,0 +1,516 @@
+using System.Text;
+using IotyDevice.Core;
+using Firmware.Tests.Fakes;
+
+namespace Firmware.Tests.Core;
+
+/// <summary>The whole device on fakes: time is advanced by the test, never slept.</summary>
+public class DeviceTests
+{
+    private const string ChipIdOfFakeMac = "240ac412abfe";
+
+    [Fact]
+    public void It_joins_wifi_then_connects_mqtt_as_the_chip_id_and_subscribes_topic1()
+    {
+        var rig = new DeviceRig().StartOnline();
+
+        Assert.Equal(("ClassroomWiFi", "wifi-secret-123"), Assert.Single(rig.Network.Joins));
+        var connect = Assert.Single(rig.Mqtt.Connects);
+        Assert.Equal(ChipIdOfFakeMac, connect.ClientId);
+        Assert.Equal("abc123.s1.eu.hivemq.cloud", connect.Host);
+        Assert.Equal(8883, connect.Port);
+        Assert.Equal("student", connect.Username);
+        Assert.Equal("broker-secret-456", connect.Password);
+        Assert.Equal(DeviceSettings.BuiltInIsrgRootX1, connect.CaCertificate);
+        Assert.False(connect.CleanSession);
+        Assert.Equal(60, connect.KeepAliveSeconds);
+        Assert.Equal(("topic1", 1), Assert.Single(rig.Mqtt.Subscribes));
+        Assert.Contains("Chip ID: " + ChipIdOfFakeMac, rig.Monitor.Lines);
+    }
+
+    [Fact]
+    public void The_client_id_prefix_goes_before_the_chip_id()
+    {
+        var rig = new DeviceRig();
+        rig.Settings.Settings.ClientIdPrefix = "class3-";
+        rig.StartOnline();
+        Assert.Equal("class3-" + ChipIdOfFakeMac, rig.Mqtt.Connects[0].ClientId);
+    }
+
+    [Fact]
+    public void It_announces_online_retained_with_an_offline_will_on_the_status_topic()
+    {
+        var rig = new DeviceRig().StartOnline();
+
+        var connect = rig.Mqtt.Connects[0];
+        Assert.Equal(ChipIdOfFakeMac + "/status", connect.WillTopic);
+        Assert.Equal("offline", Encoding.UTF8.GetString(connect.WillPayload));
+        Assert.True(connect.WillRetain);
+        var online = Assert.Single(rig.Mqtt.Publishes);
+        Assert.Equal((ChipIdOfFakeMac + "/status", "online", true),
+            (online.Topic, Encoding.UTF8.GetString(online.Payload), online.Retain));
+    }
+
+    [Fact]
+    public void An_empty_status_topic_turns_availability_off()
+    {
+        var rig = new DeviceRig();
+        rig.Settings.Settings.StatusTopic = "";
+        rig.StartOnline();
+        Assert.Null(rig.Mqtt.Connects[0].WillTopic);
+        Assert.Empty(rig.Mqtt.Publishes);
+    }
+
+    [Fact]
+    public void Messages_on_topic1_are_printed_in_order()
+    {
+        var rig = new DeviceRig().StartOnline();
+        rig.Receive("topic1", "on");
+        rig.Receive("topic1", "off");
+        rig.Device.Step();
+
+        int on = rig.Monitor.Lines.IndexOf("Received on topic1: on");
+        int off = rig.Monitor.Lines.IndexOf("Received on topic1: off");
+        Assert.True(on >= 0 && off > on, rig.Monitor.Transcript);
+    }
+
+    [Fact]
+    public void A_boot_press_publishes_hello_to_topic2_once()
+    {
+        var rig = new DeviceRig().StartOnline();
+        rig.Press();
+
+        Assert.Equal(new[] { "hello" }, rig.Mqtt.PublishedTexts("topic2"));
+        var publish = rig.Mqtt.Publishes.Single(p => p.Topic == "topic2");
+        Assert.Equal((1, false), (publish.Qos, publish.Retain));
+        Assert.Contains("BOOT: sent hello to topic2", rig.Monitor.Lines);
+    }
+
+    [Fact]
+    public void Three_bouncy_presses_publish_exactly_three_times()
+    {
+        var rig = new DeviceRig().StartOnline();
+        rig.Press();
+        rig.Press();
+        rig.Press();
+        Assert.Equal(3, rig.Mqtt.PublishedTexts("topic2").Count());
+    }
+
+    [Fact]
+    public void Topic_payload_qos_and_retain_of_the_press_come_from_the_settings()
+    {
+        var rig = new DeviceRig();
+        rig.Settings.Settings.PublishTopic = "class/desk4";
+        rig.Settings.Settings.PublishPayload = "bonjour";
+        rig.Settings.Settings.PublishQos = 0;
+        rig.Settings.Settings.PublishRetain = true;
+        rig.StartOnline();
+        rig.Press();
+        var publish = rig.Mqtt.Publishes.Single(p => p.Topic == "class/desk4");
+        Assert.Equal(("bonjour", 0, true), (Encoding.UTF8.GetString(publish.Payload), publish.Qos, publish.Retain));
+    }
+
+    [Fact]
+    public void A_button_held_through_reset_sends_nothing_until_released_and_pressed_again()
+    {
+        var rig = new DeviceRig();
+        rig.Button.IsDown = true;
+        rig.StartOnline();
+        rig.Hold(5_000);
+        Assert.Empty(rig.Mqtt.PublishedTexts("topic2"));
+        Assert.Contains("BOOT: held at start-up; ignored until released", rig.Monitor.Lines);
+
+        rig.Button.IsDown = false;
+        rig.Hold(100);
+        rig.Press();
+        Assert.Single(rig.Mqtt.PublishedTexts("topic2"));
+    }
+
+    [Fact]
+    public void A_press_while_offline_is_kept_once_and_sent_after_connecting()
+    {
+        var rig = new DeviceRig();
+        rig.Network.JoinResults.Enqueue(NetworkJoinResult.TimedOut);
+        rig.Start();
+        rig.Device.Step(); // the join fails; backing off
+        rig.Press();
+        rig.Press();
+        Assert.Empty(rig.Mqtt.Publishes);
+        Assert.Contains(rig.Monitor.Lines, l => l.StartsWith("BOOT: not connected; hello will be sent"));
+        Assert.Contains(rig.Monitor.Lines, l => l.StartsWith("BOOT: not connected; one hello is already waiting"));
+
+        Assert.True(rig.RunUntil(() => rig.Device.State == ConnectionState.Online));
+        Assert.Equal(new[] { "hello" }, rig.Mqtt.PublishedTexts("topic2"));
+    }
+
+    [Fact]
+    public void Printing_queued_messages_comes_before_a_blocking_connect()
+    {
+        var rig = new DeviceRig().StartOnline();
+        rig.Receive("topic1", "last words");
+        rig.Mqtt.Listener.OnConnectionClosed();
+        rig.Device.Step();
+        Assert.Contains("Received on topic1: last words", rig.Monitor.Lines);
+        Assert.Single(rig.Mqtt.Connects);
+    }
+
+    [Fact]
+    public void After_the_connection_drops_it_reconnects_and_subscribes_again()
+    {
+        var rig = new DeviceRig().StartOnline();
+        rig.Mqtt.Listener.OnConnectionClosed();
+        Assert.True(rig.RunUntil(() => rig.Mqtt.Connects.Count == 2 && rig.Device.State == ConnectionState.Online));
+
+        Assert.Equal(2, rig.Mqtt.Subscribes.Count(s => s.Topic == "topic1"));
+        Assert.Contains("MQTT: connection lost; reconnecting", rig.Monitor.Lines);
+        Assert.True(rig.Mqtt.Closes >= 1);
+    }
+
+    [Fact]
+    public void When_wifi_drops_it_stops_publishing_and_rejoins_wifi_before_mqtt()
+    {
+        var rig = new DeviceRig().StartOnline();
+        rig.Network.IsUp = false;
+        rig.Network.JoinResults.Enqueue(NetworkJoinResult.TimedOut);
+        rig.Device.Step();
+        Assert.Equal(ConnectionState.JoiningWifi, rig.Device.State);
+        rig.Press();
+        Assert.Empty(rig.Mqtt.PublishedTexts("topic2"));
+
+        Assert.True(rig.RunUntil(() => rig.Device.State == ConnectionState.Online));
+        Assert.Equal(3, rig.Network.Joins.Count);
+        Assert.Equal(2, rig.Mqtt.Connects.Count);
+        Assert.Equal(2, rig.Mqtt.Subscribes.Count);
+        Assert.Equal(new[] { "hello" }, rig.Mqtt.PublishedTexts("topic2"));
+    }
+
+    [Fact]
+    public void Nothing_connects_before_the_clock_is_valid()
+    {
+        var rig = new DeviceRig();
+        rig.Clock.UtcNow = new DateTime(1970, 1, 1, 0, 0, 5, DateTimeKind.Utc);
+        rig.Start();
+        rig.RunUntil(() => false, 10_000);
+        Assert.Empty(rig.Mqtt.Connects);
+        Assert.Equal(ConnectionState.WaitingForClock, rig.Device.State);
+        Assert.Equal(1, rig.Monitor.Count("Clock: waiting for network time"));
+
+        rig.Clock.UtcNow = new DateTime(2026, 11, 25, 12, 0, 0, DateTimeKind.Utc);
+        Assert.True(rig.RunUntil(() => rig.Device.State == ConnectionState.Online, 2_000));
+    }
+
+    [Theory]
+    [InlineData(1, "the broker does not speak MQTT 3.1.1")]
+    [InlineData(2, "client ID rejected")]
+    [InlineData(3, "broker unavailable")]
+    [InlineData(4, "bad user name or password")]
+    [InlineData(5, "not authorized")]
+    public void A_refused_connect_is_reported_by_name_and_retried(int code, string words)
+    {
+        var rig = new DeviceRig();
+        rig.Mqtt.NextConnect(code);
+        rig.StartOnline();
+
+        Assert.Contains(rig.Monitor.Lines, l => l.StartsWith("MQTT: refused: " + words) && l.Contains("(code " + code + ")"));
+        Assert.Equal(2, rig.Mqtt.Connects.Count);
+        Assert.True(rig.Mqtt.Closes >= 1, "a refused connection must be closed");
+    }
+
+    [Fact]
+    public void Bad_credentials_name_the_settings_to_fix()
+    {
+        var rig = new DeviceRig();
+        rig.Mqtt.NextConnect(ConnectResult.BadUsernameOrPassword);
+        rig.StartOnline();
+        Assert.Contains(rig.Monitor.Lines, l => l.Contains("BrokerUsername and BrokerPassword") && l.Contains("credentials"));
+    }
+
+    [Fact]
+    public void Repeated_identical_failures_print_the_reason_once_and_back_off()
+    {
+        var rig = new DeviceRig();
+        for (int i = 0; i < 6; i++)
+        {
+            rig.Mqtt.NextConnect(ConnectResult.BadUsernameOrPassword);
+        }
+
+        rig.Start();
+        long start = rig.Clock.NowMs;
+        var attemptTimes = new List<long>();
+        rig.RunUntil(() =>
+        {
+            if (rig.Mqtt.Connects.Count > attemptTimes.Count)
+            {
+                attemptTimes.Add(rig.Clock.NowMs);
+            }
+
+            return rig.Device.State == ConnectionState.Online;
+        }, 300_000);
+
+        Assert.Equal(1, rig.Monitor.Count("bad user name or password"));
+        Assert.Equal(5, rig.Monitor.Count("MQTT: still failing the same way"));
+        var gaps = attemptTimes.Zip(attemptTimes.Skip(1), (a, b) => b - a).ToList();
+        for (int i = 1; i < gaps.Count - 1; i++)
+        {
+            Assert.True(gaps[i + 1] > gaps[i - 1], "gaps should grow: " + string.Join(",", gaps));
+        }
+    }
+
+    [Theory]
+    [InlineData(TransportFault.Certificate, "certificate was not accepted")]
+    [InlineData(TransportFault.TlsHandshake, "TLS handshake")]
+    [InlineData(TransportFault.Timeout, "timed out")]
+    [InlineData(TransportFault.HostNotFound, "not found; check BrokerHost")]
+    [InlineData(TransportFault.Unreachable, "cannot reach")]
+    [InlineData(TransportFault.Other, "failed")]
+    public void A_transport_fault_is_one_clear_line_and_the_loop_goes_on(TransportFault fault, string words)
+    {
+        var rig = new DeviceRig();
+        rig.Mqtt.NextConnect(new MqttTransportException(fault, "detail", null));
+        rig.StartOnline();
+        Assert.Single(rig.Monitor.Lines, l => l.StartsWith("MQTT:") && l.Contains(words) && l.Contains("(detail)"));
+    }
+
+    [Fact]
+    public void An_unexpected_exception_from_connect_does_not_end_the_loop()
+    {
+        var rig = new DeviceRig();
+        rig.Mqtt.NextConnect(new InvalidOperationException("boom"));
+        rig.StartOnline();
+        Assert.Contains("MQTT: connecting failed (boom)", rig.Monitor.Lines);
+    }
+
+    [Fact]
+    public void Wifi_join_failures_back_off_with_growing_delays_then_reset_on_success()
+    {
+        var rig = new DeviceRig();
+        rig.Options.BackoffBaseMs = 1000;
+        for (int i = 0; i < 4; i++)
+        {
+            rig.Network.JoinResults.Enqueue(NetworkJoinResult.TimedOut);
+        }
+
+        rig.StartOnline();
+        Assert.Equal(5, rig.Network.Joins.Count);
+        Assert.Equal(1, rig.Monitor.Count("wrong password?"));
+        Assert.Contains(rig.Monitor.Lines, l => l.StartsWith("WiFi: next try in"));
+    }
+
+    [Fact]
+    public void A_connection_that_flaps_keeps_backing_off_instead_of_hammering_the_broker()
+    {
+        var rig = new DeviceRig();
+        rig.Options.StableConnectionMs = 60_000;
+        rig.StartOnline();
+        var connectTimes = new List<long>();
+        for (int i = 0; i < 6; i++)
+        {
+            rig.Mqtt.Listener.OnConnectionClosed();
+            int before = rig.Mqtt.Connects.Count;
+            Assert.True(rig.RunUntil(() => rig.Mqtt.Connects.Count > before && rig.Device.State == ConnectionState.Online));
+            connectTimes.Add(rig.Clock.NowMs);
+        }
+
+        long lastGap = connectTimes[^1] - connectTimes[^2];
+        Assert.True(lastGap >= 8_000, "the 6th quick drop should wait at least 8 s, waited " + lastGap);
+    }
+
+    [Fact]
+    public void A_connection_that_was_stable_reconnects_quickly_after_a_drop()
+    {
+        var rig = new DeviceRig();
+        rig.Options.StableConnectionMs = 60_000;
+        rig.StartOnline();
+        for (int i = 0; i < 5; i++)
+        {
+            rig.Mqtt.Listener.OnConnectionClosed();
+            int before = rig.Mqtt.Connects.Count;
+            rig.RunUntil(() => rig.Mqtt.Connects.Count > before && rig.Device.State == ConnectionState.Online);
+        }
+
+        rig.Clock.Advance(61_000);
+        rig.Mqtt.Listener.OnConnectionClosed();
+        long dropped = rig.Clock.NowMs;
+        Assert.True(rig.RunUntil(() => rig.Mqtt.Connects.Count == 7));
+        Assert.True(rig.Clock.NowMs - dropped <= 1_100, (rig.Clock.NowMs - dropped) + "\n" + rig.Monitor.Transcript);
+    }
+
+    [Fact]
+    public void A_flood_overflows_the_inbox_and_the_drops_are_counted_and_reported()
+    {
+        var rig = new DeviceRig();
+        rig.Options.InboxCapacity = 4;
+        rig.StartOnline();
+        for (int i = 0; i < 10; i++)
+        {
+            rig.Receive("topic1", "m" + i);
+        }
+
+        rig.Device.Step();
+        Assert.Equal(6, rig.Device.DroppedMessages);
+        Assert.Equal(new[] { "m6", "m7", "m8", "m9" },
+            rig.Monitor.Lines.Where(l => l.StartsWith("Received")).Select(l => l[(l.IndexOf(": ") + 2)..]));
+        Assert.Contains(rig.Monitor.Lines, l => l.StartsWith("Inbox: 6 messages dropped"));
+    }
+
+    [Fact]
+    public void Drop_reports_are_rate_limited_during_a_flood()
+    {
+        var rig = new DeviceRig();
+        rig.Options.InboxCapacity = 2;
+        rig.StartOnline();
+        for (int round = 0; round < 50; round++)
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                rig.Receive("topic1", "x");
+            }
+
+            rig.Device.Step();
+            rig.Clock.Advance(100);
+        }
+
+        Assert.Equal(150, rig.Device.DroppedMessages);
+        Assert.InRange(rig.Monitor.Count("Inbox:"), 4, 6); // 5 s of flood, one report a second
+    }
+
+    [Fact]
+    public void Invalid_settings_are_all_listed_once_and_the_device_waits_without_connecting()
+    {
+        var rig = new DeviceRig();
+        rig.Settings.Settings.BrokerPort = 70000;
+        rig.Settings.Settings.PublishTopic = "topic2/#";
+        rig.Start();
+        rig.RunUntil(() => false, 60_000);
+
+        Assert.Equal(ConnectionState.SettingsInvalid, rig.Device.State);
+        Assert.Empty(rig.Network.Joins);
+        Assert.Equal(1, rig.Monitor.Count("2 problem(s) in settings.json"));
+        Assert.Equal(1, rig.Monitor.Count("  - BrokerPort: 70000"));
+        Assert.Equal(1, rig.Monitor.Count("  - PublishTopic:"));
+        Assert.InRange(rig.Settings.Reads, 5, 8); // re-read every 10 s, not in a hot loop
+    }
+
+    [Fact]
+    public void Fixed_settings_are_picked_up_without_a_reset()
+    {
+        var rig = new DeviceRig();
+        rig.Settings.Problem = "settings.json is not valid JSON (line 3)";
+        rig.Start();
+        Assert.Contains("Settings: settings.json is not valid JSON (line 3)", rig.Monitor.Lines);
+        rig.Settings.Problem = null;
+        Assert.True(rig.RunUntil(() => rig.Device.State == ConnectionState.Online, 30_000));
+        Assert.Contains("Settings: OK now", rig.Monitor.Lines);
+    }
+
+    [Fact]
+    public void A_press_with_invalid_settings_says_why_nothing_is_sent()
+    {
+        var rig = new DeviceRig();
+        rig.Settings.Problem = "settings.json not found";
+        rig.Start();
+        rig.Press();
+        Assert.Contains(rig.Monitor.Lines, l => l.StartsWith("BOOT: pressed, but nothing can be sent until the settings are fixed"));
+    }
+
+    [Fact]
+    public void Passwords_never_appear_on_the_monitor()
+    {
+        var rig = new DeviceRig();
+        rig.Mqtt.NextConnect(ConnectResult.BadUsernameOrPassword);
+        rig.Network.JoinResults.Enqueue(NetworkJoinResult.TimedOut);
+        rig.StartOnline();
+        rig.Settings.Settings.BrokerPort = 0;
+        Assert.DoesNotContain(rig.Monitor.Lines, l => l.Contains("wifi-secret-123") || l.Contains("broker-secret-456"));
+    }
+
+    [Fact]
+    public void An_unknown_mac_is_reported_and_retried_rather_than_crashing()
+    {
+        var rig = new DeviceRig();
+        rig.Network.MacAddress = null;
+        rig.Start();
+        rig.RunUntil(() => rig.Monitor.Count("MAC address") > 0, 5_000);
+        Assert.Empty(rig.Mqtt.Connects);
+        rig.Network.MacAddress = new byte[] { 1, 2, 3, 4, 5, 6 };
+        Assert.True(rig.RunUntil(() => rig.Device.State == ConnectionState.Online));
+        Assert.Equal("010203040506", rig.Mqtt.Connects[0].ClientId);
+    }
+
+    [Fact]
+    public void A_failed_publish_keeps_the_press_and_reconnects()
+    {
+        var rig = new DeviceRig().StartOnline();
+        rig.Mqtt.ThrowOnPublish = true;
+        rig.Press();
+        Assert.Contains(rig.Monitor.Lines, l => l.StartsWith("BOOT: publish failed (socket closed)"));
+        rig.Mqtt.ThrowOnPublish = false;
+        Assert.True(rig.RunUntil(() => rig.Mqtt.Connects.Count == 2 && rig.Device.State == ConnectionState.Online));
+        Assert.Equal(new[] { "hello" }, rig.Mqtt.PublishedTexts("topic2"));
+    }
+
+    [Fact]
+    public void When_idle_and_online_the_loop_sleeps_until_woken()
+    {
+        var rig = new DeviceRig().StartOnline();
+        rig.Wakeup.Wait(0);
+        Assert.Equal(rig.Options.IdleWaitMs, rig.Device.Step());
+        Assert.False(rig.Wakeup.Wait(0));
+    }
+
+    [Fact]
+    public void A_received_message_wakes_the_loop_at_once()
+    {
+        var rig = new DeviceRig().StartOnline();
+        rig.Wakeup.Wait(0);
+        rig.Receive("topic1", "on");
+        Assert.True(rig.Wakeup.Wait(0));
+    }
+
+    [Fact]
+    public void A_lost_connection_wakes_the_loop_at_once()
+    {
+        var rig = new DeviceRig().StartOnline();
+        rig.Wakeup.Wait(0);
+        rig.Mqtt.Listener.OnConnectionClosed();
+        Assert.True(rig.Wakeup.Wait(0));
+    }
+
+    [Fact]
+    public void One_pass_prints_at_most_an_inbox_worth_so_the_button_and_connection_get_their_turn()
+    {
+        var rig = new DeviceRig();
+        rig.Options.InboxCapacity = 4;
+        rig.StartOnline();
+        var monitorTrigger = 0;
+        for (int i = 0; i < 4; i++)
+        {
+            rig.Receive("topic1", "first" + i);
+        }
+
+        // Messages keep arriving while the pass prints (the library's threads do not wait for the loop).
+        rig.Monitor.OnLine = _ => { if (monitorTrigger++ < 2) { rig.Receive("topic1", "late"); } };
+        int wait = rig.Device.Step();
+        Assert.Equal(4, rig.Monitor.Count("Received on topic1"));
+        Assert.Equal(0, wait);
+    }
+
+    [Fact]
+    public void Run_returns_after_stop_and_says_offline_first()
+    {
+        var rig = new DeviceRig();
+        rig.Start();
+        rig.RunUntil(() => rig.Device.State == ConnectionState.Online);
+        var ports = new DevicePorts
+        {
+            Network = rig.Network, Mqtt = rig.Mqtt, Button = rig.Button, Clock = rig.Clock, Monitor = rig.Monitor, Settings = rig.Settings,
+        };
+        var device = new Device(ports, rig.Options, new Wakeup());
+        var thread = new Thread(device.Run);
+        thread.Start();
+        Assert.True(SpinWait.SpinUntil(() => device.State == ConnectionState.Online, 5_000));
+        device.Stop();
+        Assert.True(thread.Join(5_000), "Run did not return after Stop");
+        Assert.Equal("offline", rig.Mqtt.PublishedTexts(ChipIdOfFakeMac + "/status").Last());
+    }
+}
