@@ -155,6 +155,25 @@ public class DeviceTests
     }
 
     [Fact]
+    public void It_never_blocks_in_connect_while_received_messages_wait_to_be_printed()
+    {
+        var rig = new DeviceRig();
+        rig.Options.InboxCapacity = 1;
+        rig.StartOnline();
+        var inboxAtConnect = new List<int>();
+        rig.Mqtt.OnConnect = () => inboxAtConnect.Add(rig.Device.InboxCount);
+        int trickle = 0;
+        // The library's thread still hands over messages while the loop prints, for longer than the backoff.
+        rig.Monitor.OnLine = line => { if (line.StartsWith("Received") && trickle++ < 3000) { rig.Receive("topic1", "late"); } };
+        rig.Receive("topic1", "first");
+        rig.Mqtt.Listener.OnConnectionClosed();
+
+        Assert.True(rig.RunUntil(() => rig.Mqtt.Connects.Count == 2));
+        Assert.Equal(new[] { 0 }, inboxAtConnect);
+        Assert.Equal(3001, rig.Monitor.Count("Received on topic1"));
+    }
+
+    [Fact]
     public void After_the_connection_drops_it_reconnects_and_subscribes_again()
     {
         var rig = new DeviceRig().StartOnline();

@@ -17,9 +17,13 @@ public sealed class FakeMqtt : IMqttTransport
     /// <summary>Outcome of the next Connect: a CONNACK code (int) or an exception to throw. Default: accepted.</summary>
     public void NextConnect(object outcome) => ConnectOutcomes.Enqueue(outcome);
 
+    /// <summary>Runs inside Connect, to look at the device while it blocks on the network.</summary>
+    public Action OnConnect { get; set; }
+
     public ConnectResult Connect(MqttConnectRequest request)
     {
         Connects.Add(request);
+        OnConnect?.Invoke();
         var outcome = ConnectOutcomes.Count > 0 ? ConnectOutcomes.Dequeue() : 0;
         if (outcome is Exception e)
         {

@@ -65,6 +65,9 @@ namespace Firmware.Tests.Rules
         private static readonly Lazy<IReadOnlyList<MetadataReference>> hostReferences =
             new Lazy<IReadOnlyList<MetadataReference>>(LoadHostReferences);
 
+        /// <summary>The running .NET's own assemblies: enough to bind the mscorlib-level C# of the firmware.</summary>
+        internal static IReadOnlyList<MetadataReference> HostReferences => hostReferences.Value;
+
         // nanoFramework supports the standard numeric formats D, F, G, N and X (with a precision) and no
         // custom numeric format (docs: architecture/simplifications-and-trade-offs).
         private static readonly Regex SupportedNumericFormat = new Regex(@"^([DdFfGgNnXx][0-9]{0,2})?$");
