@@ -75,7 +75,9 @@ namespace Firmware.Tests.Rules
         /// <summary>Well-formed; imports NFProjectSystem.Default.props, .props and .CSharp.targets, each behind an
         /// Exists condition and in that order (as the nanoFramework samples do); the nanoFramework and C#
         /// ProjectTypeGuids.</summary>
-        public static List<string> NfprojProjectSystemProblems(string nfprojXml)
+        /// <param name="readImport">Reads a project the nfproj imports by a literal path (e.g. ..\nfproj.props),
+        /// relative to the nfproj folder; null when it does not exist. Properties may be defined there.</param>
+        public static List<string> NfprojProjectSystemProblems(string nfprojXml, Func<string, string> readImport = null)
         {
             var problems = new List<string>();
             var doc = ParseXml("Firmware.nfproj", nfprojXml, problems);
@@ -83,6 +85,29 @@ namespace Firmware.Tests.Rules
             {
                 return problems;
             }
+            var imported = new List<XDocument>();
+            foreach (var import in Elements(doc, "Import"))
+            {
+                string project = (string)import.Attribute("Project") ?? "";
+                if (project.Contains("$(", StringComparison.Ordinal) || readImport == null)
+                {
+                    continue;
+                }
+                string text = readImport(project);
+                if (text == null)
+                {
+                    problems.Add("Firmware.nfproj imports " + project + Where(import) + ", which does not exist");
+                    continue;
+                }
+                var importedDoc = ParseXml(project, text, problems);
+                if (importedDoc != null)
+                {
+                    imported.Add(importedDoc);
+                }
+            }
+            bool pathDefined = new[] { doc }.Concat(imported)
+                .Any(d => Elements(d, "NanoFrameworkProjectSystemPath").Any());
+            bool pathReported = false;
             if (doc.Root.Name.LocalName != "Project")
             {
                 problems.Add("Firmware.nfproj: the root element is <" + doc.Root.Name.LocalName + ">, not <Project>");
@@ -118,9 +143,11 @@ namespace Firmware.Tests.Rules
                 lastIndex = index;
                 lastName = name;
                 if (project.Contains("$(NanoFrameworkProjectSystemPath)", StringComparison.Ordinal)
-                    && !Elements(doc, "NanoFrameworkProjectSystemPath").Any())
+                    && !pathDefined && !pathReported)
                 {
-                    problems.Add("Firmware.nfproj uses $(NanoFrameworkProjectSystemPath) without defining it");
+                    problems.Add("Firmware.nfproj uses $(NanoFrameworkProjectSystemPath) without defining it"
+                        + " (nor in a project it imports)");
+                    pathReported = true;
                 }
             }
 

@@ -36,7 +36,11 @@ namespace Firmware.Tests.Rules
         [Fact]
         public void NfprojIsWellFormedAndUsesTheNanoFrameworkProjectSystem()
         {
-            AssertNone(ProjectConsistencyChecker.NfprojProjectSystemProblems(Read(NfprojPath)));
+            AssertNone(ProjectConsistencyChecker.NfprojProjectSystemProblems(Read(NfprojPath), rel =>
+            {
+                string path = Path.GetFullPath(Path.Combine(RepoPaths.Firmware, rel.Replace('\\', Path.DirectorySeparatorChar)));
+                return File.Exists(path) ? File.ReadAllText(path) : null;
+            }));
         }
 
         [Fact]
@@ -80,10 +84,13 @@ namespace Firmware.Tests.Rules
         [Fact]
         public void SettingsExampleHoldsOnlyPlaceholders()
         {
-            var examples = TrackedFiles()
-                .Where(p => Path.GetFileName(p).Equals("settings.example.json", StringComparison.OrdinalIgnoreCase))
+            var tracked = TrackedFiles();
+            Assert.True(tracked.Any(p => Path.GetFileName(p).Equals("settings.example.json", StringComparison.OrdinalIgnoreCase)),
+                "no settings.example.json is committed");
+            // settings.example.json and its kin (deploy.example.json): what a learner copies and fills in.
+            var examples = tracked
+                .Where(p => p.EndsWith(".example.json", StringComparison.OrdinalIgnoreCase))
                 .ToList();
-            Assert.True(examples.Count > 0, "no settings.example.json is committed");
 
             var problems = new List<string>();
             foreach (var example in examples)
@@ -235,6 +242,20 @@ namespace Firmware.Tests.Rules
         {
             Assert.Contains(fragment, text);
             return string.Join("\n", text.Split('\n').Where(l => !l.Contains(fragment, StringComparison.Ordinal)));
+        }
+
+        [Fact]
+        public void ProjectSystemCheckFindsPropertiesInAnImportedProps()
+        {
+            string nfproj = RemoveLineContaining(GoodNfproj, "<NanoFrameworkProjectSystemPath>")
+                .Replace("<PropertyGroup Label=\"Globals\">", "<Import Project=\"..\\nfproj.props\" /><PropertyGroup Label=\"Globals\">");
+            const string props = "<Project><PropertyGroup><NanoFrameworkProjectSystemPath>x\\</NanoFrameworkProjectSystemPath></PropertyGroup></Project>";
+
+            AssertNone(ProjectConsistencyChecker.NfprojProjectSystemProblems(nfproj, rel => rel == "..\\nfproj.props" ? props : null));
+            AssertReports(ProjectConsistencyChecker.NfprojProjectSystemProblems(nfproj, rel => null), "..\\nfproj.props");
+            AssertReports(ProjectConsistencyChecker.NfprojProjectSystemProblems(nfproj, rel => "<Project>"), "not well-formed");
+            AssertReports(ProjectConsistencyChecker.NfprojProjectSystemProblems(nfproj,
+                rel => "<Project><PropertyGroup /></Project>"), "without defining it");
         }
 
         [Fact]
