@@ -1,0 +1,69 @@
+using System;
+using System.IO;
+using IotyDevice.Core;
+using nanoFramework.Json;
+
+namespace IotyDevice.Firmware
+{
+    /// <summary>settings.json on the device's storage, put there with nanoff --filedeployment (see README).
+    /// Reading and parsing only; the core validates the values and says what to fix.</summary>
+    internal sealed class SettingsFile : ISettingsSource
+    {
+        private readonly string _path;
+
+        public SettingsFile(string path)
+        {
+            _path = path;
+        }
+
+        public string Location { get { return _path; } }
+
+        public DeviceSettings Read(out string problem)
+        {
+            problem = null;
+            string json;
+            try
+            {
+                if (!File.Exists(_path))
+                {
+                    problem = _path + " not found: copy settings.example.json to settings.json, fill it in and run "
+                              + "nanoff --filedeployment deploy.json (see README)";
+                    return null;
+                }
+
+                json = StorageFile.ReadText(_path);
+            }
+            catch (Exception e)
+            {
+                problem = _path + " could not be read (" + Describe(e) + "): deploy it again with "
+                          + "nanoff --filedeployment deploy.json (see README)";
+                return null;
+            }
+
+            try
+            {
+                // Properties missing from the file keep DeviceSettings' defaults (its constructor runs first).
+                DeviceSettings settings = (DeviceSettings)JsonConvert.DeserializeObject(json, typeof(DeviceSettings));
+                if (settings != null)
+                {
+                    return settings;
+                }
+            }
+            catch (Exception e)
+            {
+                problem = _path + " is not valid settings JSON (" + Describe(e) + "): compare it with "
+                          + "settings.example.json (quotes, commas, exact property names) and deploy it again";
+                return null;
+            }
+
+            problem = _path + " is empty or not a JSON object: start again from settings.example.json";
+            return null;
+        }
+
+        private static string Describe(Exception e)
+        {
+            // nanoFramework exceptions often carry no message; the type name still says something.
+            return e.Message != null && e.Message.Length > 0 ? e.Message : e.GetType().FullName;
+        }
+    }
+}

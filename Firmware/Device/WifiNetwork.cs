@@ -1,0 +1,180 @@
+using System;
+using System.Device.Wifi;
+using System.Net.NetworkInformation;
+using System.Threading;
+using IotyDevice.Core;
+using nanoFramework.Networking;
+
+namespace IotyDevice.Firmware
+{
+    /// <summary>The ESP32 station WiFi, through nanoFramework's WifiNetworkHelper. Translation only: the core decides
+    /// when to join, how long to back off and what to tell the learner.</summary>
+    internal sealed class WifiNetwork : INetwork
+    {
+        /// <summary>Bounds one join (association + DHCP + SNTP). The helper itself would wait forever.</summary>
+        private const int JoinTimeoutMs = 60000;
+
+        // Written by NetworkChange events (nanoFramework's event thread), read by the main loop. Flag, not
+        // 'volatile': nanoFramework's mscorlib has no IsVolatile.
+        private readonly Flag _up = new Flag();
+        private readonly Flag _linkUp = new Flag();
+
+        private string _lastErrorDetail = "";
+        private byte[] _mac;
+
+        public WifiNetwork()
+        {
+            // IsUp is polled every loop pass; the events keep it a field read instead of a walk over all
+            // interfaces each time. AutoReconnect (the helper's default) brings the link back by itself and
+            // these events report it.
+            NetworkChange.NetworkAddressChanged += OnAddressChanged;
+            NetworkChange.NetworkAvailabilityChanged += OnAvailabilityChanged;
+            Put(_up, HasIpAddress());
+        }
+
+        public bool IsUp { get { return _up.IsSet; } }
+
+        public string LastErrorDetail { get { return _lastErrorDetail; } }
+
+        public byte[] MacAddress
+        {
+            get
+            {
+                if (_mac == null)
+                {
+                    try
+                    {
+                        NetworkInterface wifi = FindWifiInterface();
+                        byte[] mac = wifi == null ? null : wifi.PhysicalAddress;
+                        if (mac != null && mac.Length == 6)
+                        {
+                            _mac = mac;
+                        }
+                    }
+                    catch (Exception)
+                    {
+                        // Unknown for now; the core asks again later.
+                    }
+                }
+
+                return _mac;
+            }
+        }
+
+        public NetworkJoinResult Join(string ssid, string password)
+        {
+            _lastErrorDetail = "";
+            _linkUp.Clear();
+            bool joined;
+            CancellationTokenSource timeout = new CancellationTokenSource(JoinTimeoutMs);
+            try
+            {
+                // requiresDateTime: TLS checks certificate dates, so "joined" includes a valid clock (SNTP).
+                joined = WifiNetworkHelper.ConnectDhcp(ssid, password, requiresDateTime: true, token: timeout.Token);
+            }
+            catch (Exception e)
+            {
+                // ConnectDhcp reports failures through Status, but INetwork.Join must never throw.
+                _lastErrorDetail = Describe(e);
+                return NetworkJoinResult.Failed;
+            }
+            finally
+            {
+                timeout.Dispose();
+            }
+
+            Put(_up, HasIpAddress());
+            if (joined)
+            {
+                return NetworkJoinResult.Joined;
+            }
+
+            switch (WifiNetworkHelper.Status)
+            {
+                case NetworkHelperStatus.TokenExpiredWaitingIPAddress:
+                    // The helper does not say whether the access point accepted us. The availability event
+                    // (link up) does: associated but no address means DHCP; never associated means SSID/password.
+                    return _linkUp.IsSet ? NetworkJoinResult.NoIpAddress : NetworkJoinResult.TimedOut;
+
+                case NetworkHelperStatus.TokenExpiredWaitingDateTime:
+                    return NetworkJoinResult.NoNetworkTime;
+
+                case NetworkHelperStatus.FailedNoNetworkInterface:
+                    return NetworkJoinResult.NoAdapter;
+
+                case NetworkHelperStatus.ExceptionOccurred:
+                    Exception e = WifiNetworkHelper.HelperException;
+                    // ConnectDhcp indexes WifiAdapter.FindAllAdapters(); an image without WiFi has none.
+                    if (e is IndexOutOfRangeException)
+                    {
+                        return NetworkJoinResult.NoAdapter;
+                    }
+
+                    _lastErrorDetail = e == null ? "" : Describe(e);
+                    return NetworkJoinResult.Failed;
+
+                default:
+                    // enum.ToString() prints the number on nanoFramework.
+                    _lastErrorDetail = "WifiNetworkHelper status " + ((int)WifiNetworkHelper.Status).ToString();
+                    return NetworkJoinResult.Failed;
+            }
+        }
+
+        private void OnAddressChanged(object sender, EventArgs e)
+        {
+            Put(_up, HasIpAddress());
+        }
+
+        private void OnAvailabilityChanged(object sender, NetworkAvailabilityEventArgs e)
+        {
+            Put(_linkUp, e.IsAvailable);
+            Put(_up, e.IsAvailable && HasIpAddress());
+        }
+
+        private static void Put(Flag flag, bool value)
+        {
+            if (value)
+            {
+                flag.Set();
+            }
+            else
+            {
+                flag.Clear();
+            }
+        }
+
+        private static bool HasIpAddress()
+        {
+            try
+            {
+                NetworkInterface wifi = FindWifiInterface();
+                string ip = wifi == null ? null : wifi.IPv4Address;
+                return ip != null && ip.Length > 0 && ip != "0.0.0.0";
+            }
+            catch (Exception)
+            {
+                return false;
+            }
+        }
+
+        private static NetworkInterface FindWifiInterface()
+        {
+            NetworkInterface[] all = NetworkInterface.GetAllNetworkInterfaces();
+            for (int i = 0; i < all.Length; i++)
+            {
+                if (all[i].NetworkInterfaceType == NetworkInterfaceType.Wireless80211)
+                {
+                    return all[i];
+                }
+            }
+
+            return null;
+        }
+
+        private static string Describe(Exception e)
+        {
+            // nanoFramework exceptions often carry no message; the type name still says something.
+            return e.Message != null && e.Message.Length > 0 ? e.Message : e.GetType().FullName;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using IotyDevice.Core;
+
+namespace IotyDevice.Firmware
+{
+    /// <summary>Wires the device adapters (Firmware/Device) to the portable core (Firmware/Core). No logic lives
+    /// here: everything the device does is in Core, where host tests exercise it.</summary>
+    public class Program
+    {
+        public static void Main()
+        {
+            // BOOT is GPIO0 on ESP32 DevKit boards.
+            const int BootButtonPin = 0;
+
+            Wakeup wakeup = new Wakeup();
+            DevicePorts ports = new DevicePorts
+            {
+                Network = new WifiNetwork(),
+                Mqtt = new M2MqttTransport(),
+                Button = new GpioBootButton(BootButtonPin, wakeup),
+                Clock = new DeviceClock(),
+                Monitor = new ConsoleMonitor(),
+                Settings = new SettingsFile(@"I:\settings.json"),
+            };
+
+            // Run never returns on the device.
+            new Device(ports, new DeviceOptions(), wakeup).Run();
+        }
+    }
+}
