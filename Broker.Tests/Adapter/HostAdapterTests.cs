@@ -1,0 +1,96 @@
+using Broker.Tests.Infrastructure;
+using IotyDevice.Core;
+using IotyDevice.Host.Button;
+using IotyDevice.Host.Monitor;
+using IotyDevice.Host.Network;
+using IotyDevice.Host.Settings;
+using Xunit;
+
+namespace Broker.Tests.Adapter;
+
+/// <summary>The small host adapters the scenarios (and the simulator) lean on.</summary>
+public sealed class HostAdapterTests
+{
+    private static JsonSettingsFile SettingsWith(string text)
+    {
+        string path = Path.Combine(Artifacts.RunDirectory("settings"), "settings.json");
+        if (text != null) File.WriteAllText(path, text);
+        return new JsonSettingsFile(path);
+    }
+
+    [Fact]
+    public void Settings_are_read_by_exact_property_name_and_missing_ones_keep_their_defaults()
+    {
+        DeviceSettings s = SettingsWith("{ \"WifiSsid\": \"lab\", \"brokerhost\": \"ignored\", \"BrokerHost\": \"b.example\" }").Read(out string problem);
+        Assert.Null(problem);
+        Assert.Equal("lab", s.WifiSsid);
+        Assert.Equal("b.example", s.BrokerHost); // "brokerhost" is not BrokerHost, as with nanoFramework.Json
+        Assert.Equal(8883, s.BrokerPort);
+        Assert.Equal("topic1", s.SubscribeTopic);
+    }
+
+    [Fact]
+    public void Missing_settings_file_is_one_line_naming_the_fix()
+    {
+        JsonSettingsFile file = SettingsWith(null);
+        Assert.Null(file.Read(out string problem));
+        Assert.Contains(file.Location, problem);
+        Assert.Contains("settings.example.json", problem);
+        Assert.DoesNotContain("\n", problem);
+    }
+
+    [Fact]
+    public void Invalid_JSON_names_the_line_and_column()
+    {
+        Assert.Null(SettingsWith("{\n  \"WifiSsid\": \"lab\"\n  \"BrokerHost\": \"x\"\n}").Read(out string problem));
+        Assert.Contains("line 3", problem);
+        Assert.Contains("column", problem);
+        Assert.DoesNotContain("\n", problem);
+        Assert.Null(SettingsWith("{ \"BrokerPort\": \"8883\" }").Read(out problem)); // a string where a number belongs
+        Assert.Contains("BrokerPort", problem);
+    }
+
+    [Fact]
+    public void Console_monitor_writes_a_char_buffer_slice_as_one_line()
+    {
+        var writer = new StringWriter();
+        var monitor = new ConsoleMonitor(writer);
+        monitor.WriteLine("first");
+        monitor.WriteLine("Received on topic1: on....".ToCharArray(), 22);
+        Assert.Equal("first" + Environment.NewLine + "Received on topic1: on" + Environment.NewLine, writer.ToString());
+    }
+
+    [Fact]
+    public void Simulated_network_joins_drops_and_restores()
+    {
+        var mac = new byte[] { 1, 2, 3, 4, 5, 6 };
+        var net = new SimulatedNetwork(mac);
+        mac[0] = 9;
+        Assert.Equal(new byte[] { 1, 2, 3, 4, 5, 6 }, net.MacAddress);
+        Assert.False(net.IsUp);
+        Assert.Equal(NetworkJoinResult.Joined, net.Join("lab", "pw"));
+        Assert.True(net.IsUp);
+        net.Drop();
+        Assert.False(net.IsUp);
+        Assert.Equal(NetworkJoinResult.TimedOut, net.Join("lab", "pw"));
+        net.Restore();
+        Assert.Equal(NetworkJoinResult.Joined, net.Join("lab", "pw"));
+        net.FailJoinsWith(NetworkJoinResult.NoIpAddress, "dhcp");
+        Assert.Equal(NetworkJoinResult.NoIpAddress, net.Join("lab", "pw"));
+        Assert.Equal("dhcp", net.LastErrorDetail);
+    }
+
+    [Fact]
+    public void Simulated_button_wakes_the_loop_on_press_and_release()
+    {
+        var wakeup = new Wakeup();
+        var button = new SimulatedButton(wakeup);
+        button.Press();
+        Assert.True(button.IsDown);
+        Assert.True(wakeup.Wait(0));
+        button.Release();
+        Assert.False(button.IsDown);
+        Assert.True(wakeup.Wait(0));
+        Assert.False(wakeup.Wait(0));
+    }
+}

@@ -1,0 +1,77 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Broker.Tests.Infrastructure;
+
+/// <summary>Throwaway certificates made at test time (nothing secret is committed): a test CA, a server
+/// certificate for localhost/127.0.0.1 signed by it, a second unrelated CA (for "unknown CA"), and a server
+/// certificate whose names do not include localhost (for "wrong host name"). Made once per test run.</summary>
+public sealed class TestPki
+{
+    public string CaPem { get; private init; }                // the CA the device is told to trust
+    public string OtherCaPem { get; private init; }           // a CA that signed nothing the broker uses
+    public ServerFiles Server { get; private init; }          // SAN DNS:localhost, IP:127.0.0.1
+    public ServerFiles WrongNameServer { get; private init; } // SAN DNS:broker.example.test only
+
+    public sealed record ServerFiles(string CertPem, string KeyPem);
+
+    private static readonly Lazy<TestPki> Shared = new(() => Create(Artifacts.RunDirectory("pki")));
+
+    public static TestPki Instance => Shared.Value;
+
+    private static TestPki Create(string dir)
+    {
+        using ECDsa caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using X509Certificate2 ca = MakeCa("CN=IotyDevice Test CA", caKey);
+        using ECDsa otherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using X509Certificate2 other = MakeCa("CN=Unrelated Test CA", otherKey);
+
+        var pki = new TestPki
+        {
+            CaPem = Write(dir, "ca.pem", ca.ExportCertificatePem()),
+            OtherCaPem = Write(dir, "other-ca.pem", other.ExportCertificatePem()),
+            Server = Issue(dir, "server", ca, caKey, new[] { "localhost" }, new[] { IPAddress.Loopback }),
+            WrongNameServer = Issue(dir, "wrong-name-server", ca, caKey, new[] { "broker.example.test" }, Array.Empty<IPAddress>()),
+        };
+        return pki;
+    }
+
+    private static X509Certificate2 MakeCa(string subject, ECDsa key)
+    {
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 1, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        return request.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
+    }
+
+    private static ServerFiles Issue(string dir, string name, X509Certificate2 ca, ECDsa caKey, string[] dnsNames, IPAddress[] ips)
+    {
+        using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=" + (dnsNames.Length > 0 ? dnsNames[0] : "server"), key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        foreach (string dns in dnsNames) san.AddDnsName(dns);
+        foreach (IPAddress ip in ips) san.AddIpAddress(ip);
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(new OidCollection { new Oid("1.3.6.1.5.5.7.3.1") }, false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
+        byte[] serial = RandomNumberGenerator.GetBytes(12);
+        serial[0] &= 0x7F;
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        using X509Certificate2 cert = request.Create(ca.SubjectName, X509SignatureGenerator.CreateForECDsa(caKey), now.AddDays(-1), now.AddDays(30), serial);
+        string keyPath = Write(dir, name + ".key", key.ExportPkcs8PrivateKeyPem());
+        Posix.RestrictToMosquittoGroup(keyPath);
+        return new ServerFiles(Write(dir, name + ".pem", cert.ExportCertificatePem()), keyPath);
+    }
+
+    private static string Write(string dir, string file, string pem)
+    {
+        string path = Path.Combine(dir, file);
+        File.WriteAllText(path, pem + "\n");
+        return path;
+    }
+}

@@ -1,0 +1,123 @@
+using System;
+using System.IO;
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using IotyDevice.Core;
+using MQTTnet;
+
+namespace IotyDevice.Host.Mqtt
+{
+    /// <summary>Decides whether the broker's certificate is acceptable, the way the device's mbedTLS does with
+    /// the one CA it is given: the chain must end at exactly the configured CA (not at whatever the PC's
+    /// store trusts), and the certificate must name the host we dialled. Records why it refused, because
+    /// SslStream only reports "rejected by the callback" and the learner needs the reason.</summary>
+    internal sealed class CaTrust
+    {
+        private readonly X509Certificate2Collection _roots; // null = trust the OS store (DeviceCaStore)
+        private readonly string _caName;
+        private readonly string _host;
+
+        private CaTrust(X509Certificate2Collection roots, string caName, string host)
+        {
+            _roots = roots;
+            _caName = caName;
+            _host = host;
+        }
+
+        /// <summary>Set when the certificate was refused; read after the handshake failed.</summary>
+        public volatile string Failure;
+
+        /// <summary>True once the broker's certificate was seen: the TLS handshake got that far.</summary>
+        public volatile bool CertificateSeen;
+
+        /// <summary>Loads the CA named by MqttConnectRequest.CaCertificate. Throws a Certificate fault naming the
+        /// file when it is missing or holds no certificate, so a typo in settings.json reads as such.</summary>
+        public static CaTrust For(string caCertificate, string host)
+        {
+            if (caCertificate == DeviceSettings.DeviceCaStore)
+                return new CaTrust(null, "the OS certificate store", host);
+
+            string path = string.IsNullOrEmpty(caCertificate) || caCertificate == DeviceSettings.BuiltInIsrgRootX1
+                ? FindBuiltInIsrgRootX1()
+                : caCertificate;
+            var roots = new X509Certificate2Collection();
+            try
+            {
+                roots.ImportFromPemFile(path);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is CryptographicException)
+            {
+                throw new MqttTransportException(TransportFault.Certificate,
+                    "CA certificate " + path + " could not be loaded (" + e.Message + "): check CaCertificate in the settings", e);
+            }
+            if (roots.Count == 0)
+                throw new MqttTransportException(TransportFault.Certificate,
+                    "CA certificate file " + path + " holds no PEM certificate: check CaCertificate in the settings", null);
+            return new CaTrust(roots, Path.GetFileName(path), host);
+        }
+
+        /// <summary>The firmware embeds certs/isrg-root-x1.pem; on the PC we find the same file in the repository
+        /// by walking up from the running program, so there is one copy of it.</summary>
+        private static string FindBuiltInIsrgRootX1()
+        {
+            string relative = Path.Combine("certs", "isrg-root-x1.pem");
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+            {
+                string candidate = Path.Combine(dir.FullName, relative);
+                if (File.Exists(candidate)) return candidate;
+            }
+            return relative; // fails to load with a message naming certs/isrg-root-x1.pem
+        }
+
+        /// <summary>MQTTnet's certificate validation handler.</summary>
+        public bool Validate(MqttClientCertificateValidationEventArgs e)
+        {
+            CertificateSeen = true;
+            if (e.Certificate == null)
+                return Refuse("the broker sent no certificate");
+            // SslStream compares the certificate's names with the TargetHost we set (the settings' BrokerHost).
+            if ((e.SslPolicyErrors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+                return Refuse("the broker's certificate is not issued for host '" + _host + "' (name mismatch): use the host name the certificate was made for");
+            if (_roots == null)
+                return e.SslPolicyErrors == SslPolicyErrors.None
+                    || Refuse("the broker's certificate is not trusted by " + _caName + ": " + Describe(e.Chain));
+
+            // SslStream's own chain used the OS store; build ours against the configured CA only.
+            using (var chain = new X509Chain())
+            {
+                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.AddRange(_roots);
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck; // the device does not check revocation either
+                chain.ChainPolicy.DisableCertificateDownloads = true;
+                if (e.Chain != null)
+                {
+                    foreach (X509ChainElement element in e.Chain.ChainElements) chain.ChainPolicy.ExtraStore.Add(element.Certificate);
+                    chain.ChainPolicy.ExtraStore.AddRange(e.Chain.ChainPolicy.ExtraStore);
+                }
+                var leaf = e.Certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(e.Certificate.GetRawCertData());
+                return chain.Build(leaf)
+                    || Refuse("the broker's certificate does not chain to the configured CA " + _caName + " (" + Describe(chain) + "): set CaCertificate to the CA that signed the broker's certificate");
+            }
+        }
+
+        private bool Refuse(string why)
+        {
+            Failure = why;
+            return false;
+        }
+
+        private static string Describe(X509Chain chain)
+        {
+            if (chain == null) return "no chain";
+            var text = new StringBuilder();
+            foreach (X509ChainStatus status in chain.ChainStatus)
+            {
+                if (text.Length > 0) text.Append(", ");
+                text.Append(status.Status);
+            }
+            return text.Length == 0 ? "untrusted" : text.ToString();
+        }
+    }
+}

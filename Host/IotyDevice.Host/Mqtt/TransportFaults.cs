@@ -1,0 +1,94 @@
+using System;
+using System.IO;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using IotyDevice.Core;
+using MQTTnet;
+using MQTTnet.Exceptions;
+
+namespace IotyDevice.Host.Mqtt
+{
+    /// <summary>Turns what MQTTnet/SslStream/sockets throw into the core's TransportFault with a message that
+    /// names the cause in the learner's terms. MQTTnet wraps the real exception, so the whole chain is read.</summary>
+    internal static class TransportFaults
+    {
+        public static MqttTransportException Classify(Exception error, CaTrust trust, bool timedOut, MqttConnectRequest r, int timeoutMs)
+        {
+            string where = r.Host + ":" + r.Port;
+            if (trust.Failure != null)
+                return new MqttTransportException(TransportFault.Certificate, "TLS certificate check failed for " + where + ": " + trust.Failure, error);
+
+            SocketException socket = Find<SocketException>(error);
+            if (socket != null)
+            {
+                switch (socket.SocketErrorCode)
+                {
+                    case SocketError.HostNotFound:
+                    case SocketError.NoData:
+                    case SocketError.TryAgain:
+                        return new MqttTransportException(TransportFault.HostNotFound, "broker host '" + r.Host + "' not found (DNS): check BrokerHost", error);
+                    case SocketError.ConnectionRefused:
+                        return new MqttTransportException(TransportFault.Unreachable, "connection refused by " + where + ": no broker listens there (check BrokerHost and BrokerPort)", error);
+                    case SocketError.NetworkUnreachable:
+                    case SocketError.HostUnreachable:
+                    case SocketError.NetworkDown:
+                        return new MqttTransportException(TransportFault.Unreachable, where + " is unreachable (" + socket.SocketErrorCode + ")", error);
+                    case SocketError.TimedOut:
+                        return new MqttTransportException(TransportFault.Timeout, "TCP connect to " + where + " timed out", error);
+                }
+            }
+
+            bool cancelled = Find<OperationCanceledException>(error) != null || Find<TimeoutException>(error) != null
+                || Find<MqttCommunicationTimedOutException>(error) != null;
+            if (timedOut || cancelled)
+            {
+                return new MqttTransportException(TransportFault.Timeout, trust.CertificateSeen
+                    ? "timed out after " + timeoutMs + " ms waiting for the broker's CONNACK from " + where
+                    : "timed out after " + timeoutMs + " ms in the TLS handshake with " + where + ": is that port a TLS (MQTTS) port?", error);
+            }
+
+            // Before the certificate arrived, any failure is the TLS handshake itself: e.g. the port speaks plain
+            // MQTT and closed on our ClientHello, or TLS versions/ciphers did not match.
+            if (!trust.CertificateSeen && (Find<AuthenticationException>(error) != null || Find<IOException>(error) != null
+                || socket != null || Find<MqttCommunicationException>(error) != null))
+            {
+                return new MqttTransportException(TransportFault.TlsHandshake,
+                    "TLS handshake with " + where + " failed (" + Innermost(error).Message + "): is that port a TLS (MQTTS) port?", error);
+            }
+            return new MqttTransportException(TransportFault.Other, "MQTT connect to " + where + " failed: " + Innermost(error).Message, error);
+        }
+
+        /// <summary>MQTTnet reports a 3.1.1 CONNACK refusal with its MQTT 5 style codes; map them back.</summary>
+        public static int ToMqtt311(MqttClientConnectResultCode code)
+        {
+            switch (code)
+            {
+                case MqttClientConnectResultCode.UnsupportedProtocolVersion: return ConnectResult.UnacceptableProtocolVersion;
+                case MqttClientConnectResultCode.ClientIdentifierNotValid: return ConnectResult.IdentifierRejected;
+                case MqttClientConnectResultCode.BadUserNameOrPassword: return ConnectResult.BadUsernameOrPassword;
+                case MqttClientConnectResultCode.NotAuthorized: return ConnectResult.NotAuthorized;
+                default: return ConnectResult.ServerUnavailable;
+            }
+        }
+
+        private static T Find<T>(Exception e) where T : Exception
+        {
+            for (; e != null; e = e.InnerException)
+            {
+                if (e is T found) return found;
+                if (e is AggregateException aggregate && aggregate.InnerExceptions.Count > 0)
+                {
+                    T inner = Find<T>(aggregate.InnerExceptions[0]);
+                    if (inner != null) return inner;
+                }
+            }
+            return null;
+        }
+
+        private static Exception Innermost(Exception e)
+        {
+            while (e.InnerException != null) e = e.InnerException;
+            return e;
+        }
+    }
+}

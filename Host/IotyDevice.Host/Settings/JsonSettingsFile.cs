@@ -1,0 +1,87 @@
+using System;
+using System.IO;
+using System.Text.Json;
+using IotyDevice.Core;
+
+namespace IotyDevice.Host.Settings
+{
+    /// <summary>settings.json on the PC. Parsed with System.Text.Json set up like nanoFramework.Json on the
+    /// device: property names match exactly (case-sensitive), no comments, no trailing commas — so a file that
+    /// works in the simulator also works on the board. Properties missing from the file keep DeviceSettings'
+    /// defaults; checking the values is SettingsValidator's job, not this class's.</summary>
+    public sealed class JsonSettingsFile : ISettingsSource
+    {
+        private static readonly JsonSerializerOptions Options = new JsonSerializerOptions
+        {
+            PropertyNameCaseInsensitive = false,
+            ReadCommentHandling = JsonCommentHandling.Disallow,
+            AllowTrailingCommas = false,
+        };
+
+        private readonly string _path;
+
+        public JsonSettingsFile(string path)
+        {
+            if (string.IsNullOrEmpty(path)) throw new ArgumentException("a settings file path is needed", "path");
+            _path = path;
+        }
+
+        public string Location { get { return _path; } }
+
+        public DeviceSettings Read(out string problem)
+        {
+            string text;
+            try
+            {
+                // ReadAllText drops a UTF-8 BOM, which editors on Windows like to add.
+                text = File.ReadAllText(_path);
+            }
+            catch (FileNotFoundException)
+            {
+                problem = "No settings file at " + _path + ": copy settings.example.json to that name and fill in your WiFi and broker details.";
+                return null;
+            }
+            catch (DirectoryNotFoundException)
+            {
+                problem = "No settings file at " + _path + " (its folder does not exist): create it from settings.example.json.";
+                return null;
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                problem = "Cannot read " + _path + " (" + e.Message + "): check the file's permissions.";
+                return null;
+            }
+
+            try
+            {
+                DeviceSettings settings = JsonSerializer.Deserialize<DeviceSettings>(text, Options);
+                if (settings == null)
+                {
+                    problem = _path + " holds no settings object: it must start with { and end with }.";
+                    return null;
+                }
+                problem = null;
+                return settings;
+            }
+            catch (JsonException e)
+            {
+                string at = " at line " + (e.LineNumber + 1) + ", column " + (e.BytePositionInLine + 1);
+                bool wrongType = !string.IsNullOrEmpty(e.Path) && e.Path != "$" && e.Message.Contains("could not be converted");
+                problem = wrongType
+                    ? _path + at + ": " + e.Path.Substring(2) + " has the wrong kind of value (numbers and true/false without quotes, text in quotes). " + FirstLine(e.Message)
+                    : _path + " is not valid JSON" + at + ": fix it there (quotes around names and text, commas between entries, no comments). " + FirstLine(e.Message);
+                return null;
+            }
+        }
+
+        /// <summary>System.Text.Json appends "Path: ... | LineNumber: ..." to its message; the position is already
+        /// given in the learner's terms, so keep only the first sentence.</summary>
+        private static string FirstLine(string message)
+        {
+            int cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+            if (cut < 0) cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            string first = cut > 0 ? message.Substring(0, cut) : message;
+            return first.Replace('\n', ' ').Replace('\r', ' ').Trim();
+        }
+    }
+}
