@@ -16,9 +16,9 @@ namespace IotyDevice.Firmware
     /// One MqttClient per connection attempt. Upstream (5.1.x) does support calling Connect again on the same
     /// instance: MqttNetworkChannel.Connect opens a new socket and SslStream each time. But the broker's address is
     /// resolved only once, in the MqttClient constructor (MqttNetworkChannel's constructor calls
-    /// Dns.GetHostEntry), so a reused instance would keep dialling the first address forever, while cloud brokers
-    /// such as HiveMQ Cloud move theirs. A fresh instance per attempt resolves the name again, and its constructor
-    /// only runs once the WiFi is up because the core only connects then.
+    /// Dns.GetHostEntry), so a reused instance would keep dialling the first address forever, while a cloud
+    /// broker's address (HiveMQ Cloud sits behind load balancers) can change. A fresh instance per attempt resolves
+    /// the name again, and its constructor only runs once the WiFi is up because the core only connects then.
     /// </remarks>
     internal sealed class M2MqttTransport : IMqttTransport
     {
@@ -223,11 +223,6 @@ namespace IotyDevice.Firmware
         /// 30 s, or wrapping what the receive thread caught).</summary>
         private static MqttTransportException Translate(Exception e, MqttConnectRequest request)
         {
-            if (e is MqttTransportException)
-            {
-                return (MqttTransportException)e;
-            }
-
             string where = request.Host + ":" + request.Port.ToString();
             Exception cause = e.InnerException != null ? e.InnerException : e;
 
@@ -256,13 +251,16 @@ namespace IotyDevice.Firmware
                 // System.Net versions that do not have the type.
                 if (TypeName(cause) == "System.Security.Cryptography.CryptographicException")
                 {
+                    // (A few small positive codes are SslError context-setup failures instead; they are rare
+                    // enough to share the certificate wording, and the code is shown.)
                     int tlsCode = ErrorCodeOf(cause);
                     return tlsCode > 0
-                        ? new MqttTransportException(TransportFault.Certificate, "certificate verification failed (flags 0x" + tlsCode.ToString("X") + ")", e)
+                        ? new MqttTransportException(TransportFault.Certificate, "TLS certificate check failed (code 0x" + tlsCode.ToString("X") + ")", e)
                         : new MqttTransportException(TransportFault.TlsHandshake, "TLS error -0x" + (-tlsCode).ToString("X4"), e);
                 }
 
-                return new MqttTransportException(TransportFault.TlsHandshake, Describe(cause), e);
+                // E.g. OutOfMemoryException: TLS needs two ~16 KB buffers, tight on boards without PSRAM.
+                return new MqttTransportException(TransportFault.Other, Describe(cause), e);
             }
 
             if (e is MqttCommunicationException)
