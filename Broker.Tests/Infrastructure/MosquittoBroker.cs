@@ -17,7 +17,8 @@ public sealed class BrokerOptions
     /// <summary>Keep sessions and queued QoS 1 messages across a broker restart.</summary>
     public bool Persistence { get; init; }
 
-    /// <summary>mosquitto log_type lines; "all" adds per-packet lines (too many for a flood).</summary>
+    /// <summary>mosquitto log_type lines; "information" is needed (the fixture waits for its "running" line);
+    /// "all" adds per-packet lines (too many for a flood).</summary>
     public string[] LogTypes { get; init; } = { "error", "warning", "notice", "information", "subscribe" };
 }
 
@@ -38,6 +39,8 @@ public sealed class MosquittoBroker : IDisposable
     private readonly string _dir;
     private readonly string _logPath;
     private readonly List<string> _log = new();
+    private readonly List<long> _logArrivalMs = new();
+    private readonly Stopwatch _sinceCreated = Stopwatch.StartNew();
     private readonly object _logGate = new();
     private Process _process;
     private int _starts;
@@ -214,6 +217,7 @@ public sealed class MosquittoBroker : IDisposable
         lock (_logGate)
         {
             _log.Add(line);
+            _logArrivalMs.Add(_sinceCreated.ElapsedMilliseconds);
             File.AppendAllText(_logPath, line + "\n");
         }
         Changed.Pulse();
@@ -225,6 +229,15 @@ public sealed class MosquittoBroker : IDisposable
     }
 
     public string LogText() => "---- mosquitto log (" + _logPath + ") ----\n" + string.Join("\n", Tail(LogLines(), 150));
+
+    /// <summary>When (ms since this fixture was made) each line containing <paramref name="fragment"/> arrived;
+    /// mosquitto's own timestamps only have whole seconds.</summary>
+    public long[] LogArrivalMs(string fragment)
+    {
+        lock (_logGate) return _log.Select((l, i) => (l, i)).Where(x => x.l.Contains(fragment, StringComparison.Ordinal)).Select(x => _logArrivalMs[x.i]).ToArray();
+    }
+
+    public long ElapsedMs => _sinceCreated.ElapsedMilliseconds;
 
     public int CountLog(string fragment) => LogLines().Count(l => l.Contains(fragment, StringComparison.Ordinal));
 

@@ -49,12 +49,10 @@ namespace IotyDevice.Host.Mqtt
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is CryptographicException)
             {
-                throw new MqttTransportException(TransportFault.Certificate,
-                    "CA certificate " + path + " could not be loaded (" + e.Message + "): check CaCertificate in the settings", e);
+                throw new MqttTransportException(TransportFault.Certificate, "CA certificate file " + path + " not loaded: " + e.Message, e);
             }
             if (roots.Count == 0)
-                throw new MqttTransportException(TransportFault.Certificate,
-                    "CA certificate file " + path + " holds no PEM certificate: check CaCertificate in the settings", null);
+                throw new MqttTransportException(TransportFault.Certificate, "CA certificate file " + path + " holds no PEM certificate", null);
             return new CaTrust(roots, Path.GetFileName(path), host);
         }
 
@@ -79,10 +77,10 @@ namespace IotyDevice.Host.Mqtt
                 return Refuse("the broker sent no certificate");
             // SslStream compares the certificate's names with the TargetHost we set (the settings' BrokerHost).
             if ((e.SslPolicyErrors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
-                return Refuse("the broker's certificate is not issued for host '" + _host + "' (name mismatch): use the host name the certificate was made for");
+                return Refuse("certificate is not issued for host name " + _host + " (name mismatch)");
             if (_roots == null)
                 return e.SslPolicyErrors == SslPolicyErrors.None
-                    || Refuse("the broker's certificate is not trusted by " + _caName + ": " + Describe(e.Chain));
+                    || Refuse("certificate is not trusted by " + _caName + " (" + Describe(e.Chain) + ")");
 
             // SslStream's own chain used the OS store; build ours against the configured CA only.
             using (var chain = new X509Chain())
@@ -98,7 +96,7 @@ namespace IotyDevice.Host.Mqtt
                 }
                 var leaf = e.Certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(e.Certificate.GetRawCertData());
                 return chain.Build(leaf)
-                    || Refuse("the broker's certificate does not chain to the configured CA " + _caName + " (" + Describe(chain) + "): set CaCertificate to the CA that signed the broker's certificate");
+                    || Refuse("certificate does not chain to the CA in " + _caName + " (" + Describe(chain) + ")");
             }
         }
 

@@ -8,15 +8,15 @@ using MQTTnet.Exceptions;
 
 namespace IotyDevice.Host.Mqtt
 {
-    /// <summary>Turns what MQTTnet/SslStream/sockets throw into the core's TransportFault with a message that
-    /// names the cause in the learner's terms. MQTTnet wraps the real exception, so the whole chain is read.</summary>
+    /// <summary>Turns what MQTTnet/SslStream/sockets throw into the core's TransportFault with a short message
+    /// naming the cause; the core puts it in brackets after its own line (which already names host, port and
+    /// the likely fix), so it says only what happened. MQTTnet wraps the real exception: the chain is read.</summary>
     internal static class TransportFaults
     {
         public static MqttTransportException Classify(Exception error, CaTrust trust, bool timedOut, MqttConnectRequest r, int timeoutMs)
         {
-            string where = r.Host + ":" + r.Port;
             if (trust.Failure != null)
-                return new MqttTransportException(TransportFault.Certificate, "TLS certificate check failed for " + where + ": " + trust.Failure, error);
+                return new MqttTransportException(TransportFault.Certificate, trust.Failure, error);
 
             SocketException socket = Find<SocketException>(error);
             if (socket != null)
@@ -26,15 +26,15 @@ namespace IotyDevice.Host.Mqtt
                     case SocketError.HostNotFound:
                     case SocketError.NoData:
                     case SocketError.TryAgain:
-                        return new MqttTransportException(TransportFault.HostNotFound, "broker host '" + r.Host + "' not found (DNS): check BrokerHost", error);
+                        return new MqttTransportException(TransportFault.HostNotFound, "DNS lookup of " + r.Host + " failed", error);
                     case SocketError.ConnectionRefused:
-                        return new MqttTransportException(TransportFault.Unreachable, "connection refused by " + where + ": no broker listens there (check BrokerHost and BrokerPort)", error);
+                        return new MqttTransportException(TransportFault.Unreachable, "connection refused: nothing listens on port " + r.Port, error);
                     case SocketError.NetworkUnreachable:
                     case SocketError.HostUnreachable:
                     case SocketError.NetworkDown:
-                        return new MqttTransportException(TransportFault.Unreachable, where + " is unreachable (" + socket.SocketErrorCode + ")", error);
+                        return new MqttTransportException(TransportFault.Unreachable, "unreachable (" + socket.SocketErrorCode + ")", error);
                     case SocketError.TimedOut:
-                        return new MqttTransportException(TransportFault.Timeout, "TCP connect to " + where + " timed out", error);
+                        return new MqttTransportException(TransportFault.Timeout, "TCP connect timed out", error);
                 }
             }
 
@@ -43,8 +43,8 @@ namespace IotyDevice.Host.Mqtt
             if (timedOut || cancelled)
             {
                 return new MqttTransportException(TransportFault.Timeout, trust.CertificateSeen
-                    ? "timed out after " + timeoutMs + " ms waiting for the broker's CONNACK from " + where
-                    : "timed out after " + timeoutMs + " ms in the TLS handshake with " + where + ": is that port a TLS (MQTTS) port?", error);
+                    ? "timed out after " + timeoutMs + " ms waiting for the broker's CONNACK"
+                    : "timed out after " + timeoutMs + " ms in the TLS handshake: no TLS answer", error);
             }
 
             // Before the certificate arrived, any failure is the TLS handshake itself: e.g. the port speaks plain
@@ -52,10 +52,9 @@ namespace IotyDevice.Host.Mqtt
             if (!trust.CertificateSeen && (Find<AuthenticationException>(error) != null || Find<IOException>(error) != null
                 || socket != null || Find<MqttCommunicationException>(error) != null))
             {
-                return new MqttTransportException(TransportFault.TlsHandshake,
-                    "TLS handshake with " + where + " failed (" + Innermost(error).Message + "): is that port a TLS (MQTTS) port?", error);
+                return new MqttTransportException(TransportFault.TlsHandshake, "TLS handshake failed: " + Innermost(error).Message, error);
             }
-            return new MqttTransportException(TransportFault.Other, "MQTT connect to " + where + " failed: " + Innermost(error).Message, error);
+            return new MqttTransportException(TransportFault.Other, Innermost(error).Message, error);
         }
 
         /// <summary>MQTTnet reports a 3.1.1 CONNACK refusal with its MQTT 5 style codes; map them back.</summary>

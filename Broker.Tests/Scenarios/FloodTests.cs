@@ -1,0 +1,71 @@
+using System.Text;
+using Broker.Tests.Infrastructure;
+using Xunit;
+
+namespace Broker.Tests.Scenarios;
+
+/// <summary>Runs alone: it measures the process's managed memory, which parallel tests would disturb.</summary>
+[CollectionDefinition(nameof(MeasuredAlone), DisableParallelization = true)]
+public sealed class MeasuredAlone
+{
+}
+
+/// <summary>Scenario 6: a runaway App Builder flow floods topic1.</summary>
+[Collection(nameof(MeasuredAlone))]
+public sealed class FloodTests
+{
+    private readonly Xunit.Abstractions.ITestOutputHelper _output;
+
+    public FloodTests(Xunit.Abstractions.ITestOutputHelper output) => _output = output;
+
+    [Fact]
+    public void Flood_of_10000_messages_keeps_the_inbox_bounded_counts_drops_and_BOOT_still_publishes()
+    {
+        const int total = 10_000;
+        using var rig = new Rig(nameof(Flood_of_10000_messages_keeps_the_inbox_bounded_counts_drops_and_BOOT_still_publishes),
+            broker: new BrokerOptions { LogTypes = new[] { "error", "warning", "notice", "information", "subscribe" } });
+        AppPeer app = rig.Peer(subscribeTo: "topic2");
+        int capacity = rig.Device.Options.InboxCapacity;
+        int maxInbox = 0;
+        rig.Device.Monitor.MessageLineDelay = TimeSpan.FromMilliseconds(1); // printing is slow, as over serial
+        rig.Device.Monitor.OnLine = _ => maxInbox = Math.Max(maxInbox, rig.Device.Device.InboxCount);
+        rig.Run(() =>
+        {
+            rig.Device.Start();
+            rig.WaitForSubscriptions(1);
+            byte[] payload = Encoding.ASCII.GetBytes(new string('x', 1000)); // 10 MB in all: a leak would show
+            long before = ManagedBytes();
+
+            Task flood = Task.Run(() => Task.WhenAll(Enumerable.Range(0, total).Select(_ => app.PublishFast("topic1", payload))));
+            rig.Device.PressBoot(); // during the flood
+            flood.Wait(TimeSpan.FromSeconds(30));
+            Assert.True(flood.IsCompletedSuccessfully, "the flood did not finish: " + flood.Status);
+            long during = ManagedBytes();
+
+            rig.WaitUntil(app.Changed, () => app.TextsOn("topic2").Contains("hello"), 15, "the hello sent during the flood");
+            Func<int> printed = () => rig.Device.Monitor.Count("Received on topic1: xxx");
+            rig.WaitUntil(rig.Device.Monitor.Changed, () => printed() + rig.Device.Device.DroppedMessages >= total, 30,
+                "every flood message printed or counted as dropped");
+            // The drop count is reported at most once a second, so the last report comes after the flood.
+            int dropped = rig.Device.Device.DroppedMessages;
+            rig.Device.WaitForLine("Inbox: " + dropped + " messages dropped so far", timeoutSeconds: 5);
+            long after = ManagedBytes();
+            _output.WriteLine($"printed {printed()}, dropped {dropped}, max inbox {maxInbox}/{capacity}, managed bytes before {before}, during {during} (+{during - before}), after {after} (+{after - before})");
+
+            Assert.Equal(total, printed() + rig.Device.Device.DroppedMessages);
+            Assert.True(rig.Device.Device.DroppedMessages > 0, "a flood at full speed should overflow a " + capacity + "-slot inbox");
+            Assert.InRange(maxInbox, 1, capacity);
+            Assert.True(during - before < 8_000_000, "managed memory grew by " + (during - before) + " bytes during the flood");
+            Assert.True(after - before < 4_000_000, "managed memory grew by " + (after - before) + " bytes after the flood");
+            Assert.True(rig.Device.IsAlive);
+        });
+    }
+
+    private static long ManagedBytes()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+}
