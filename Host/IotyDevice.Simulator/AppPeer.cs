@@ -1,0 +1,234 @@
+using System;
+using System.Buffers;
+using System.IO;
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Threading;
+using IotyDevice.Core;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace IotyDevice.Simulator
+{
+    /// <summary>The IoTy App Builder's side of the lesson: its own MQTTnet client (never the device's transport)
+    /// on the same broker with the same credentials and CA as the device. It publishes what `pub` asks for,
+    /// listens on the device's publish topic and status topic, and reconnects on its own (re-reading the
+    /// settings, so a fixed settings.json is picked up as the device picks it up).</summary>
+    internal sealed class AppPeer : IDisposable
+    {
+        private const int RetryMs = 3000;
+        private const int TimeoutMs = 5000;
+
+        private readonly ISettingsSource _settings;
+        private readonly string _chipId;
+        private readonly Terminal _terminal;
+        private readonly string _clientId = "ioty-app-sim-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(3)).ToLowerInvariant();
+        private readonly ManualResetEventSlim _stop = new ManualResetEventSlim(false);
+        private readonly ManualResetEventSlim _firstAttemptDone = new ManualResetEventSlim(false);
+        private readonly Thread _thread;
+        private readonly object _gate = new object();
+        private IMqttClient _client;
+        private string _lastProblem;
+        private volatile bool _liveOnlineSeen;
+
+        public AppPeer(ISettingsSource settings, string chipId, Terminal terminal)
+        {
+            _settings = settings;
+            _chipId = chipId;
+            _terminal = terminal;
+            _thread = new Thread(Run) { IsBackground = true, Name = "app peer" };
+        }
+
+        /// <summary>True once the device's status topic said "online" live (not a retained copy). The device sends
+        /// it right after SUBSCRIBE on the same connection, so by then the broker has its subscription.</summary>
+        public bool DeviceOnlineSeen { get { return _liveOnlineSeen; } }
+
+        public void Start() { _thread.Start(); }
+
+        /// <summary>Waits (bounded) until the first connection attempt has succeeded or failed.</summary>
+        public void WaitFirstAttempt(TimeSpan timeout) { _firstAttemptDone.Wait(timeout); }
+
+        private void Run()
+        {
+            while (!_stop.IsSet)
+            {
+                IMqttClient client;
+                lock (_gate) client = _client;
+                if (client == null || !client.IsConnected) TryConnect();
+                _firstAttemptDone.Set();
+                _stop.Wait(RetryMs);
+            }
+        }
+
+        private void TryConnect()
+        {
+            string problem;
+            DeviceSettings s = _settings.Read(out problem);
+            if (s == null || SettingsValidator.Validate(s).Count > 0)
+            {
+                Report("not connected: the settings have problems (the device lists them)");
+                return;
+            }
+
+            IMqttClient client = new MqttClientFactory().CreateMqttClient();
+            string statusTopic = string.IsNullOrEmpty(s.StatusTopic) ? null : s.StatusTopic.Replace(DeviceSettings.ClientIdPlaceholder, s.ClientIdPrefix + _chipId);
+            client.ApplicationMessageReceivedAsync += e =>
+            {
+                MqttApplicationMessage m = e.ApplicationMessage;
+                string text = Encoding.UTF8.GetString(m.Payload.ToArray());
+                if (m.Topic == statusTopic && text == "online" && !m.Retain) _liveOnlineSeen = true;
+                _terminal.App(m.Topic + ": " + text + (m.Retain ? " (retained)" : ""));
+                return System.Threading.Tasks.Task.CompletedTask;
+            };
+            client.DisconnectedAsync += e =>
+            {
+                if (e.ClientWasConnected && !_stop.IsSet) _terminal.App("lost the connection to the broker; reconnecting");
+                return System.Threading.Tasks.Task.CompletedTask;
+            };
+
+            string where = s.BrokerHost + ":" + s.BrokerPort;
+            try
+            {
+                MqttClientOptions options = new MqttClientFactory().CreateClientOptionsBuilder()
+                    .WithTcpServer(s.BrokerHost, s.BrokerPort)
+                    .WithProtocolVersion(MqttProtocolVersion.V311)
+                    .WithClientId(_clientId)
+                    .WithCredentials(s.BrokerUsername, s.BrokerPassword)
+                    .WithCleanSession(true)
+                    .WithTimeout(TimeSpan.FromMilliseconds(TimeoutMs))
+                    .WithTlsOptions(tls => Trust(tls.UseTls(true)
+                        .WithTargetHost(s.BrokerHost)
+                        .WithSslProtocols(SslProtocols.Tls12 | SslProtocols.Tls13)
+                        .WithRevocationMode(X509RevocationMode.NoCheck), s.CaCertificate))
+                    .Build();
+                using (var timeout = new CancellationTokenSource(TimeoutMs))
+                {
+                    MqttClientConnectResult result = client.ConnectAsync(options, timeout.Token).GetAwaiter().GetResult();
+                    if (result.ResultCode != MqttClientConnectResultCode.Success)
+                    {
+                        client.Dispose();
+                        Report("cannot connect to " + where + ": the broker refused (" + result.ResultCode + "); retrying every " + RetryMs / 1000 + " s");
+                        return;
+                    }
+                    string listening = s.PublishTopic + (statusTopic == null ? "" : " and " + statusTopic);
+                    var subscribe = new MqttClientSubscribeOptionsBuilder().WithTopicFilter(s.PublishTopic, MqttQualityOfServiceLevel.AtLeastOnce);
+                    if (statusTopic != null) subscribe = subscribe.WithTopicFilter(statusTopic, MqttQualityOfServiceLevel.AtLeastOnce);
+                    client.SubscribeAsync(subscribe.Build(), timeout.Token).GetAwaiter().GetResult();
+                    IMqttClient old;
+                    lock (_gate)
+                    {
+                        old = _client;
+                        _client = client;
+                    }
+                    if (old != null) old.Dispose();
+                    _lastProblem = null;
+                    _terminal.App("connected to " + where + " as " + _clientId + "; listening on " + listening);
+                }
+            }
+            catch (Exception e)
+            {
+                client.Dispose();
+                Report("cannot connect to " + where + ": " + Innermost(e).Message + "; retrying every " + RetryMs / 1000 + " s");
+            }
+        }
+
+        /// <summary>Trusts what the device is told to trust: the CA file (or the built-in ISRG Root X1 file),
+        /// or the OS store for "device-store".</summary>
+        private static MqttClientTlsOptionsBuilder Trust(MqttClientTlsOptionsBuilder tls, string ca)
+        {
+            if (ca == DeviceSettings.DeviceCaStore) return tls;
+            var roots = new X509Certificate2Collection();
+            roots.ImportFromPemFile(ca == DeviceSettings.BuiltInIsrgRootX1 ? FindInRepository(Path.Combine("certs", "isrg-root-x1.pem")) : ca);
+            if (roots.Count == 0) throw new CryptographicException("no PEM certificate in " + ca);
+            return tls.WithTrustChain(roots);
+        }
+
+        private static string FindInRepository(string relative)
+        {
+            for (DirectoryInfo dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+            {
+                string candidate = Path.Combine(dir.FullName, relative);
+                if (File.Exists(candidate)) return candidate;
+            }
+            return relative;
+        }
+
+        /// <summary>Publishes as the App Builder does (QoS 1: the broker keeps it for a device that is away) and
+        /// waits for the broker's PUBACK. Returns false, having said why, if it could not.</summary>
+        public bool Publish(string topic, string text, CancellationToken cancel)
+        {
+            IMqttClient client;
+            lock (_gate) client = _client;
+            if (client == null || !client.IsConnected)
+            {
+                _terminal.Sim("pub: the app side is not connected to the broker (yet); nothing sent");
+                return false;
+            }
+            try
+            {
+                MqttApplicationMessage message = new MqttApplicationMessageBuilder()
+                    .WithTopic(topic)
+                    .WithPayload(Encoding.UTF8.GetBytes(text))
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                    .Build();
+                using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel))
+                {
+                    timeout.CancelAfter(TimeoutMs);
+                    MqttClientPublishResult result = client.PublishAsync(message, timeout.Token).GetAwaiter().GetResult();
+                    if (!result.IsSuccess)
+                    {
+                        _terminal.Sim("pub: the broker did not accept it (" + result.ReasonCode + ")");
+                        return false;
+                    }
+                }
+                _terminal.App("published " + topic + ": " + text);
+                return true;
+            }
+            catch (Exception e)
+            {
+                _terminal.Sim("pub: " + Innermost(e).Message);
+                return false;
+            }
+        }
+
+        private void Report(string problem)
+        {
+            // Once per distinct problem; the retries behind it are silent.
+            if (problem == _lastProblem) return;
+            _lastProblem = problem;
+            _terminal.App(problem);
+        }
+
+        private static Exception Innermost(Exception e)
+        {
+            while (e.InnerException != null) e = e.InnerException;
+            return e;
+        }
+
+        public void Dispose()
+        {
+            _stop.Set();
+            _thread.Join(TimeSpan.FromMilliseconds(300));
+            IMqttClient client;
+            lock (_gate)
+            {
+                client = _client;
+                _client = null;
+            }
+            if (client == null) return;
+            try
+            {
+                if (client.IsConnected)
+                    client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build()).Wait(TimeSpan.FromMilliseconds(300));
+            }
+            catch (Exception)
+            {
+                // Leaving anyway.
+            }
+            client.Dispose();
+        }
+    }
+}

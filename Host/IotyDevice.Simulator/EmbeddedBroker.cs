@@ -1,0 +1,98 @@
+using System;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Threading.Tasks;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+
+namespace IotyDevice.Simulator
+{
+    /// <summary>An MQTTnet broker inside the simulator: TLS only, loopback only, one user with the generated
+    /// password, persistent sessions (QoS 1 messages wait for a device that is away, as on HiveMQ Cloud).</summary>
+    internal sealed class EmbeddedBroker : IDisposable
+    {
+        public const int DefaultPort = 8883;
+
+        private readonly MqttServer _server;
+
+        public int Port { get; private set; }
+
+        private EmbeddedBroker(MqttServer server, int port)
+        {
+            _server = server;
+            Port = port;
+        }
+
+        /// <summary>Starts on <paramref name="port"/> (0 = any free port); if that port is taken, on a free one.
+        /// Listens on 127.0.0.1 and, where the OS has it, ::1 too ("localhost" may resolve to either).</summary>
+        public static EmbeddedBroker Start(int port, DevCertificates files, Action<string> say)
+        {
+            int[] ports = port == 0 ? new[] { 0 } : new[] { port, 0 };
+            Exception last = null;
+            foreach (int p in ports)
+            {
+                foreach (bool ipv6 in Socket.OSSupportsIPv6 ? new[] { true, false } : new[] { false })
+                {
+                    MqttServerOptions options = Options(p, ipv6, files);
+                    MqttServer server = Create(options, files, say);
+                    try
+                    {
+                        server.StartAsync().GetAwaiter().GetResult();
+                        // The listener writes the port the OS chose back into the endpoint options.
+                        return new EmbeddedBroker(server, options.TlsEndpointOptions.Port);
+                    }
+                    catch (SocketException e)
+                    {
+                        last = e;
+                        server.Dispose();
+                    }
+                }
+            }
+            throw new InvalidOperationException("the embedded broker could not listen on 127.0.0.1 (" + (last == null ? "?" : last.Message) + ")", last);
+        }
+
+        private static MqttServerOptions Options(int port, bool ipv6, DevCertificates files)
+        {
+            return new MqttServerOptionsBuilder()
+                .WithoutDefaultEndpoint()
+                .WithEncryptedEndpoint()
+                .WithEncryptedEndpointBoundIPAddress(IPAddress.Loopback)
+                .WithEncryptedEndpointBoundIPV6Address(ipv6 ? IPAddress.IPv6Loopback : IPAddress.None)
+                .WithEncryptedEndpointPort(port)
+                .WithEncryptionCertificate(files.ServerCertificate)
+                .WithEncryptionSslProtocol(SslProtocols.Tls12 | SslProtocols.Tls13)
+                .WithPersistentSessions(true)
+                .Build();
+        }
+
+        private static MqttServer Create(MqttServerOptions options, DevCertificates files, Action<string> say)
+        {
+            MqttServer server = new MqttServerFactory().CreateMqttServer(options);
+            server.ValidatingConnectionAsync += e =>
+            {
+                if (e.UserName != DevCertificates.UserName || e.Password != files.Password)
+                {
+                    e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
+                    say("broker: refused client '" + e.ClientId + "': wrong user name or password");
+                }
+                return Task.CompletedTask;
+            };
+            return server;
+        }
+
+        public void Dispose()
+        {
+            try
+            {
+                Task stop = _server.StopAsync(new MqttServerStopOptionsBuilder().Build());
+                stop.Wait(TimeSpan.FromMilliseconds(500));
+            }
+            catch (Exception)
+            {
+                // Shutting down anyway; the listener socket is closed by Dispose below.
+            }
+            _server.Dispose();
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using MQTTnet;
+using Simulator.Tests.Infrastructure;
+
+namespace Simulator.Tests;
+
+/// <summary>`--settings settings.json`: the firmware's settings document, a real broker (Mosquitto over TLS here,
+/// HiveMQ Cloud for a learner), and the same lines the firmware prints when something is wrong.</summary>
+public class SettingsFileTests
+{
+    private static readonly TimeSpan Long = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public void Lesson_flow_through_a_real_mosquitto_named_in_the_settings_file()
+    {
+        using var broker = new Mosquitto();
+        using var dir = new TempDir();
+        string settings = broker.WriteSettings(dir.Path);
+        using var sim = SimulatorProcess.Start(dir.Path, "--settings", settings);
+        sim.Verify(() =>
+        {
+            var (peer, result) = TestPeer.Connect(broker.Port, Mosquitto.AppUser, Mosquitto.AppPassword, broker.CaPem);
+            using (peer)
+            {
+                Assert.Equal(MqttClientConnectResultCode.Success, result);
+                peer.Subscribe("topic2");
+
+                sim.WaitForLine("[sim] the device is online; running the script", Long);
+                Assert.Contains("MQTT: connecting to localhost:" + broker.Port + " as 240ac412abfe...", sim.Lines);
+                Assert.DoesNotContain(sim.Lines, l => l.StartsWith("[sim] embedded broker:", StringComparison.Ordinal));
+
+                sim.Send("pub topic1 on");
+                sim.WaitForLine("Received on topic1: on", Long);
+
+                // Someone else on the broker (mosquitto_pub, MQTT Explorer, the real App Builder) reaches it too.
+                peer.Publish("topic1", "off");
+                sim.WaitForLine("Received on topic1: off", Long);
+
+                sim.Send("b");
+                sim.WaitForLine("[app] topic2: hello", Long);
+                var clock = Stopwatch.StartNew();
+                while (peer.TextsOn("topic2").Length == 0 && clock.Elapsed < Long) Thread.Sleep(20);
+                Thread.Sleep(500); // room for a second hello to show up, if one press made two
+                Assert.Equal(new[] { "hello" }, peer.TextsOn("topic2"));
+                Assert.Equal(1, sim.Count("BOOT: sent hello to topic2"));
+                Assert.Contains("as 240ac412abfe", broker.Log); // it really was this mosquitto
+
+                clock.Restart();
+                sim.Send("quit");
+                Assert.Equal(0, sim.WaitForExit(TimeSpan.FromSeconds(10)));
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), "exited " + clock.ElapsedMilliseconds + " ms after quit; expected within 1000 ms");
+            }
+        }, () => broker.Log);
+    }
+
+    [Fact]
+    public void Wrong_password_prints_the_credentials_line_keeps_retrying_then_once_mode_exits_2()
+    {
+        using var broker = new Mosquitto();
+        using var dir = new TempDir();
+        string settings = broker.WriteSettings(dir.Path, s => s["BrokerPassword"] = "not-the-password");
+        using var sim = SimulatorProcess.Start(dir.Path, "--settings", settings, "--once", "--timeout", "4");
+        sim.Verify(() =>
+        {
+            sim.CloseInput();
+            Assert.Equal(2, sim.WaitForExit(Long));
+            string[] lines = sim.Lines;
+            // Mosquitto answers a wrong password with code 4 or 5; both lines name the credentials to check.
+            Assert.Contains(lines, l => l.StartsWith("MQTT: refused: ", StringComparison.Ordinal) && l.Contains("BrokerPassword", StringComparison.Ordinal));
+            Assert.Contains(lines, l => l.StartsWith("MQTT: next try in ", StringComparison.Ordinal));
+            Assert.True(lines.Count(l => l.StartsWith("MQTT: connecting to ", StringComparison.Ordinal)) >= 2, "it retried");
+            Assert.DoesNotContain(lines, l => l.StartsWith("MQTT: connected", StringComparison.Ordinal));
+            Assert.Equal("[sim] the device did not connect to the broker within 4 s (see the lines above); exit code 2", lines.Last());
+        }, () => broker.Log);
+    }
+
+    public static TheoryData<string, string, string[]> BadSettings => new()
+    {
+        {
+            "the example file, not filled in", "example",
+            new[] { "Settings: 5 problem(s) in ", "  - WifiSsid: still the example value", "  - BrokerHost: still the example value",
+                    "  - BrokerPassword: still the example value" }
+        },
+        {
+            "not JSON", "{ \"WifiSsid\": \"lab\", }",
+            new[] { "Settings: ", " is not valid JSON at line 1" }
+        },
+        {
+            "no file", null,
+            new[] { "Settings: No settings file at " }
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadSettings))]
+    public void Invalid_settings_are_listed_as_the_firmware_lists_them_and_once_mode_exits_2(string why, string content, string[] expected)
+    {
+        using var dir = new TempDir();
+        string settings = dir.File("settings.json");
+        if (content == "example") File.Copy(Path.Combine(TempDir.RepositoryRoot, "Firmware", "settings.example.json"), settings);
+        else if (content != null) File.WriteAllText(settings, content);
+
+        using var sim = SimulatorProcess.Start(dir.Path, "--settings", settings, "--once");
+        sim.Verify(() =>
+        {
+            sim.CloseInput();
+            var clock = Stopwatch.StartNew();
+            Assert.Equal(2, sim.WaitForExit(Long));
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), why + ": it should stop at once, not wait for the timeout");
+            string[] lines = sim.Lines;
+            foreach (string fragment in expected)
+                Assert.Contains(lines, l => l.Contains(fragment, StringComparison.Ordinal));
+            Assert.Contains("Settings: waiting; fix them and the device picks them up within 10.0 s", lines);
+            Assert.DoesNotContain(lines, l => l.StartsWith("MQTT: connecting", StringComparison.Ordinal));
+            Assert.Equal("[sim] the settings have problems (listed above), so the device does not connect; exit code 2", lines.Last());
+        });
+    }
+}
