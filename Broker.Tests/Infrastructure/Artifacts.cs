@@ -20,9 +20,15 @@ public static class Artifacts
 
     private static readonly Lazy<string> RuntimeRoot = new(() =>
     {
-        string dir = Path.Combine(Path.GetTempPath(), "ioty-broker-tests", RunId);
+        string root = Path.Combine(Path.GetTempPath(), "ioty-broker-tests");
+        Directory.CreateDirectory(root);
+        foreach (string old in Directory.GetDirectories(root).Where(d => Directory.GetLastWriteTimeUtc(d) < DateTime.UtcNow.AddHours(-2)))
+        {
+            try { Directory.Delete(old, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+        string dir = Path.Combine(root, RunId);
         Directory.CreateDirectory(dir);
-        Posix.MakeTraversable(Path.Combine(Path.GetTempPath(), "ioty-broker-tests"));
+        Posix.MakeTraversable(root);
         Posix.MakeTraversable(dir);
         return dir;
     });

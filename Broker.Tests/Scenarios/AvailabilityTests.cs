@@ -10,17 +10,19 @@ public sealed class AvailabilityTests
     public void Status_is_retained_online_and_the_will_says_offline_when_the_connection_dies_abruptly()
     {
         using var rig = new Rig(nameof(Status_is_retained_online_and_the_will_says_offline_when_the_connection_dies_abruptly), viaProxy: true);
+        string status = rig.ClientId + "/status";
+        AppPeer watcher = rig.Peer(subscribeTo: status);
         rig.Run(() =>
         {
             rig.Device.Start();
-            rig.Device.WaitForLine("MQTT: connected");
-            string status = rig.ClientId + "/status";
+            rig.WaitUntil(watcher.Changed, () => watcher.TextsOn(status).Contains("online"), 15, "online on " + status);
 
-            AppPeer watcher = rig.Peer(subscribeTo: status);
-            rig.WaitUntil(watcher.Changed, () => watcher.Received.Any(m => m.Topic == status), 10, "the retained status");
-            var first = watcher.Received.First(m => m.Topic == status);
-            Assert.Equal("online", System.Text.Encoding.UTF8.GetString(first.Payload));
-            Assert.True(first.Retain, "online must be retained so a dashboard opened later sees it");
+            // Someone opening the dashboard later still sees it: the broker kept it (retained).
+            AppPeer opened = rig.Peer(subscribeTo: status);
+            rig.WaitUntil(opened.Changed, () => opened.Received.Any(m => m.Topic == status), 10, "the retained status");
+            var kept = opened.Received.Single(m => m.Topic == status);
+            Assert.Equal("online", System.Text.Encoding.UTF8.GetString(kept.Payload));
+            Assert.True(kept.Retain, "online must be retained so a dashboard opened later sees it");
 
             // The board vanishes (power or WiFi gone): the TCP connection is reset, no DISCONNECT is sent,
             // so the broker publishes the will. The proxy stays closed so the device cannot come back yet.
@@ -31,10 +33,16 @@ public sealed class AvailabilityTests
             AppPeer late = rig.Peer(subscribeTo: status);
             rig.WaitUntil(late.Changed, () => late.TextsOn(status).Length > 0, 10, "the retained status for a late subscriber");
             Assert.Equal(new[] { "offline" }, late.TextsOn(status));
+            Assert.True(late.Received.Single().Retain, "the will's offline must be retained");
 
             rig.Proxy.Blocked = false;
             rig.WaitUntil(watcher.Changed, () => watcher.TextsOn(status).Count(t => t == "online") >= 2, 15, "online again after reconnecting");
             Assert.Equal(new[] { "online", "offline", "online" }, watcher.TextsOn(status));
+
+            // Switched off on purpose: a clean DISCONNECT suppresses the will, so the device says offline itself.
+            rig.Device.Stop();
+            rig.WaitUntil(watcher.Changed, () => watcher.TextsOn(status).Length >= 4, 10, "offline after Stop()");
+            Assert.Equal("offline", watcher.TextsOn(status)[3]);
         });
     }
 }

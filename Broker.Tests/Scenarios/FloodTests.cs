@@ -28,7 +28,13 @@ public sealed class FloodTests
         int capacity = rig.Device.Options.InboxCapacity;
         int maxInbox = 0;
         rig.Device.Monitor.MessageLineDelay = TimeSpan.FromMilliseconds(1); // printing is slow, as over serial
-        rig.Device.Monitor.OnLine = _ => maxInbox = Math.Max(maxInbox, rig.Device.Device.InboxCount);
+        int handledAtPress = -1; // messages printed or dropped when the hello went out
+        rig.Device.Monitor.OnLine = line =>
+        {
+            maxInbox = Math.Max(maxInbox, rig.Device.Device.InboxCount);
+            if (line.StartsWith("BOOT: sent hello"))
+                handledAtPress = rig.Device.Monitor.Count("Received on topic1: ") + rig.Device.Device.DroppedMessages;
+        };
         rig.Run(() =>
         {
             rig.Device.Start();
@@ -36,23 +42,30 @@ public sealed class FloodTests
             byte[] payload = Encoding.ASCII.GetBytes(new string('x', 1000)); // 10 MB in all: a leak would show
             long before = ManagedBytes();
 
-            Task flood = Task.Run(() => Task.WhenAll(Enumerable.Range(0, total).Select(_ => app.PublishFast("topic1", payload))));
-            rig.Device.PressBoot(); // during the flood
-            flood.Wait(TimeSpan.FromSeconds(30));
-            Assert.True(flood.IsCompletedSuccessfully, "the flood did not finish: " + flood.Status);
+            // Half the flood is queued, BOOT is pressed (and held past the debounce) while it pours in, then the
+            // other half follows: the press is handled mid-flood by construction, not by luck of timing.
+            Task firstHalf = Task.WhenAll(Enumerable.Range(0, total / 2).Select(_ => app.PublishFast("topic1", payload)));
+            rig.Device.PressBoot();
+            Task secondHalf = Task.WhenAll(Enumerable.Range(0, total - total / 2).Select(_ => app.PublishFast("topic1", payload)));
+            Task flood = Task.WhenAll(firstHalf, secondHalf);
+            Assert.True(flood.Wait(TimeSpan.FromSeconds(30)), "the flood did not finish: " + flood.Status);
             long during = ManagedBytes();
 
+            // A QoS 1 marker after the flood: once it is printed, every flood message has been printed or dropped.
+            app.Publish("topic1", "end of flood");
+            rig.Device.WaitForLine("Received on topic1: end of flood", timeoutSeconds: 30);
             rig.WaitUntil(app.Changed, () => app.TextsOn("topic2").Contains("hello"), 15, "the hello sent during the flood");
             Func<int> printed = () => rig.Device.Monitor.Count("Received on topic1: xxx");
-            rig.WaitUntil(rig.Device.Monitor.Changed, () => printed() + rig.Device.Device.DroppedMessages >= total, 30,
-                "every flood message printed or counted as dropped");
+
             // The drop count is reported at most once a second, so the last report comes after the flood.
             int dropped = rig.Device.Device.DroppedMessages;
             rig.Device.WaitForLine("Inbox: " + dropped + " messages dropped so far", timeoutSeconds: 5);
             long after = ManagedBytes();
-            _output.WriteLine($"printed {printed()}, dropped {dropped}, max inbox {maxInbox}/{capacity}, managed bytes before {before}, during {during} (+{during - before}), after {after} (+{after - before})");
+            _output.WriteLine($"printed {printed()}, dropped {dropped}, never reached the device {total - printed() - dropped}, handled when BOOT was sent {handledAtPress}, max inbox {maxInbox}/{capacity}, managed bytes before {before}, during {during} (+{during - before}), after {after} (+{after - before})");
 
-            Assert.Equal(total, printed() + rig.Device.Device.DroppedMessages);
+            // Mosquitto may itself drop QoS 0 messages it cannot queue for a slow client; the device never sees those.
+            Assert.InRange(printed() + dropped, total / 2, total);
+            Assert.InRange(handledAtPress, 1, total / 2); // the press was handled while the flood was coming in
             Assert.True(rig.Device.Device.DroppedMessages > 0, "a flood at full speed should overflow a " + capacity + "-slot inbox");
             Assert.InRange(maxInbox, 1, capacity);
             Assert.True(during - before < 8_000_000, "managed memory grew by " + (during - before) + " bytes during the flood");
