@@ -15,7 +15,6 @@ public sealed class TcpProxy : IDisposable
     private volatile bool _blocked;
 
     public int Port { get; }
-    public int Accepted;
 
     public TcpProxy(int targetPort)
     {
@@ -38,7 +37,6 @@ public sealed class TcpProxy : IDisposable
             Socket client;
             try { client = await _listener.AcceptSocketAsync(_stop.Token); }
             catch (Exception) { return; }
-            Interlocked.Increment(ref Accepted);
             if (_blocked) { Reset(client); continue; }
             _ = Relay(client);
         }
@@ -83,11 +81,6 @@ public sealed class TcpProxy : IDisposable
         Socket[] open;
         lock (_open) open = _open.ToArray();
         foreach (Socket s in open) Reset(s);
-    }
-
-    public int OpenConnections
-    {
-        get { lock (_open) return _open.Count / 2; }
     }
 
     private static void Reset(Socket s)
