@@ -19,7 +19,7 @@ namespace IotyDevice.Host.Mqtt
         private readonly int _connectTimeoutMs;
         private readonly Action<string> _trace;
         private readonly object _gate = new object();
-        private Connection _current;
+        private volatile Connection _current; // read lock-free by Subscribe/Publish
         private volatile IMqttListener _listener;
 
         /// <param name="connectTimeoutMs">Bounds TCP connect + TLS handshake + CONNACK, and later acks.</param>
