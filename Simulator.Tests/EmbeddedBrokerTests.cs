@@ -70,7 +70,7 @@ public class EmbeddedBrokerTests
     public void A_piped_script_drops_and_restores_wifi_and_the_message_sent_while_away_arrives()
     {
         using var dir = new TempDir();
-        using var sim = SimulatorProcess.Start(dir.Path, "--port", "0", "--state-dir", dir.File("state"));
+        using var sim = SimulatorProcess.Start(dir.Path, "--port", "0", "--state-dir", dir.File("state"), "--timeout", "10");
         sim.Verify(() =>
         {
             foreach (string line in new[]
@@ -143,7 +143,8 @@ public class EmbeddedBrokerTests
         using var sim = SimulatorProcess.Start(dir.Path, "--bogus");
         sim.Verify(() =>
         {
-            Assert.Equal(1, sim.WaitForExit(Long));
+            sim.CloseInput();
+            Assert.Equal(1, sim.WaitForExit(TimeSpan.FromSeconds(10)));
             string transcript = sim.Transcript();
             Assert.Contains("err| error: unknown option '--bogus'", transcript);
             Assert.Contains("err|   --settings <file>", transcript);

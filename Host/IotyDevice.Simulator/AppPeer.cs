@@ -131,7 +131,10 @@ namespace IotyDevice.Simulator
             catch (Exception e)
             {
                 client.Dispose();
-                Report("cannot connect to " + where + ": " + Innermost(e).Message + "; retrying every " + RetryMs / 1000 + " s");
+                string why = Find<AuthenticationException>(e) != null
+                    ? "the broker's TLS certificate was not accepted with CaCertificate " + s.CaCertificate + " (the device's MQTT line says more)"
+                    : Innermost(e).Message;
+                Report("cannot connect to " + where + ": " + why + "; retrying every " + RetryMs / 1000 + " s");
             }
         }
 
@@ -200,6 +203,15 @@ namespace IotyDevice.Simulator
             if (problem == _lastProblem) return;
             _lastProblem = problem;
             _terminal.App(problem);
+        }
+
+        private static T Find<T>(Exception e) where T : Exception
+        {
+            for (; e != null; e = e.InnerException)
+            {
+                if (e is T found) return found;
+            }
+            return null;
         }
 
         private static Exception Innermost(Exception e)

@@ -207,7 +207,7 @@ namespace IotyDevice.Simulator
                     return ExitWaitFailed;
                 }
             }
-            last = "script done; exit code " + ExitOk;
+            last = (_quit.IsCancellationRequested ? "stopped" : "script done") + "; exit code " + ExitOk;
             return ExitOk;
         }
 

@@ -156,7 +156,8 @@ public sealed class SimulatorProcess : IDisposable
             string text = e.Message;
             if (!text.Contains("---- simulator transcript", StringComparison.Ordinal)) text += "\n" + Transcript();
             if (more != null) text += "\n" + more();
-            throw new XunitException(text, e);
+            // Not as an inner exception: xunit would print the message (and transcript) twice.
+            throw new XunitException(text + "\n---- failed at:\n" + e.StackTrace);
         }
     }
 
