@@ -28,11 +28,14 @@ namespace IotyDevice.Simulator
         /// Listens on 127.0.0.1 and, where the OS has it, ::1 too ("localhost" may resolve to either).</summary>
         public static EmbeddedBroker Start(int port, DevCertificates files, Action<string> say)
         {
+            // With both loopbacks first: if 8883 is taken on ::1 only, a free port on both beats 8883 on 127.0.0.1
+            // alone (the device's "localhost" could reach the other program on ::1). IPv4 alone is the last resort.
             int[] ports = port == 0 ? new[] { 0 } : new[] { port, 0 };
+            bool[] families = Socket.OSSupportsIPv6 ? new[] { true, false } : new[] { false };
             Exception last = null;
-            foreach (int p in ports)
+            foreach (bool ipv6 in families)
             {
-                foreach (bool ipv6 in Socket.OSSupportsIPv6 ? new[] { true, false } : new[] { false })
+                foreach (int p in ports)
                 {
                     MqttServerOptions options = Options(p, ipv6, files);
                     MqttServer server = Create(options, files, say);
