@@ -77,7 +77,7 @@ namespace IotyDevice.Simulator
             };
             _device = new Device(ports, options, wakeup);
             _terminal.Sim("board: a simulated ESP32 with the made-up WiFi MAC " + BitConverter.ToString(SimulatedMac).Replace('-', ':').ToLowerInvariant()
-                + "; Enter = a BOOT press");
+                + " and simulated WiFi (any network name joins); Enter = a BOOT press");
 
             // The App Builder's side connects first, so it already listens when the device comes online.
             _peer = new AppPeer(settings, ChipId.FromMac(SimulatedMac), _terminal);
