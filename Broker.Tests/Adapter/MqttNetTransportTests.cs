@@ -21,7 +21,7 @@ public sealed class MqttNetTransportTests
         public int Closed;
         public readonly Signal Changed = new();
 
-        public void OnMessage(string topic, byte[] payload)
+        public void OnMessage(string topic, byte[] payload, int qos)
         {
             Messages.Enqueue((topic, Encoding.UTF8.GetString(payload), Environment.CurrentManagedThreadId));
             Changed.Pulse();

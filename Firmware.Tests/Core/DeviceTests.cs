@@ -373,6 +373,32 @@ public class DeviceTests
     }
 
     [Fact]
+    public void Qos1_messages_are_not_dropped_when_the_inbox_is_full()
+    {
+        var rig = new DeviceRig();
+        rig.Options.InboxCapacity = 2;
+        rig.StartOnline();
+        var sender = new Thread(() =>
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                rig.Mqtt.Listener.OnMessage("topic1", Encoding.UTF8.GetBytes("kept" + i), 1);
+            }
+        });
+        sender.Start();
+        // The sender is a real thread (as the library's is), so this waits in real time, bounded.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (rig.Monitor.Count("Received on topic1: kept") < 10 && DateTime.UtcNow < deadline)
+        {
+            rig.Device.Step();
+        }
+
+        Assert.Equal(10, rig.Monitor.Count("Received on topic1: kept"));
+        Assert.True(sender.Join(5_000));
+        Assert.Equal(0, rig.Device.DroppedMessages);
+    }
+
+    [Fact]
     public void Drop_reports_are_rate_limited_during_a_flood()
     {
         var rig = new DeviceRig();

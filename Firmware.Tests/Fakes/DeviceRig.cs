@@ -87,5 +87,5 @@ public sealed class DeviceRig
     }
 
     public void Receive(string topic, string text) =>
-        Mqtt.Listener.OnMessage(topic, System.Text.Encoding.UTF8.GetBytes(text));
+        Mqtt.Listener.OnMessage(topic, System.Text.Encoding.UTF8.GetBytes(text), 0);
 }

@@ -175,7 +175,7 @@ namespace IotyDevice.Firmware
             IMqttListener listener = _listener;
             if (listener != null)
             {
-                listener.OnMessage(e.Topic, e.Message);
+                listener.OnMessage(e.Topic, e.Message, (int)e.QosLevel);
             }
         }
 

@@ -50,7 +50,7 @@ namespace IotyDevice.Core
             _ports = ports;
             _options = options;
             _wakeup = wakeup;
-            _inbox = new Inbox(options.InboxCapacity);
+            _inbox = new Inbox(options.InboxCapacity, options.InboxKeepWaitMs);
             _line = new MessageLine(options.MaxPayloadChars);
             Random random = options.Random != null ? options.Random : new Random();
             _wifiBackoff = new Backoff(options.BackoffBaseMs, options.BackoffCapMs, random);
@@ -618,9 +618,9 @@ namespace IotyDevice.Core
                 _device = device;
             }
 
-            public void OnMessage(string topic, byte[] payload)
+            public void OnMessage(string topic, byte[] payload, int qos)
             {
-                _device._inbox.Put(topic, payload);
+                _device._inbox.Put(topic, payload, qos > 0);
                 _device._wakeup.Set();
             }
 

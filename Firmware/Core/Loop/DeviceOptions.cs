@@ -10,6 +10,11 @@ namespace IotyDevice.Core
         /// themselves are allocated by the MQTT library either way); see BENCHMARKS.md for the budget.</summary>
         public int InboxCapacity = 16;
 
+        /// <summary>How long a QoS 1/2 message waits for room in a full inbox before the oldest is dropped after
+        /// all. Only a loop that stops taking (it never should) makes this matter; it keeps the library's
+        /// thread from hanging forever, e.g. while the loop closes the connection.</summary>
+        public int InboxKeepWaitMs = 5000;
+
         /// <summary>How long a BOOT level must hold to count; contact bounce lasts a few ms.</summary>
         public int DebounceMs = 30;
 

@@ -1,19 +1,30 @@
+using System.Threading;
+
 namespace IotyDevice.Core
 {
     /// <summary>A bounded queue of received messages between the MQTT library's threads (which only put) and the
-    /// main loop (which takes). When full it drops the oldest message: for an App Builder switch the newest state
-    /// matters most. Slots are allocated once, so taking a message allocates nothing.</summary>
+    /// main loop (which takes). Slots are allocated once, so taking a message allocates nothing.
+    /// When full, a QoS 0 message pushes out the oldest one (MQTT lets QoS 0 be lost, and for an App Builder
+    /// switch the newest state matters most). A QoS 1 or 2 message was promised by the broker, e.g. the backlog
+    /// kept for a persistent session: its put waits for room instead, which holds the library's thread (MQTTnet
+    /// acknowledges only after the callback, so the broker slows down; M2Mqtt keeps the rest in its own queue).
+    /// Only if the loop takes nothing for <c>keepWaitMs</c> is the oldest message dropped, so no thread is stuck.</summary>
     public class Inbox
     {
+        private const int WaitSliceMs = 50;
+
         private readonly object _sync = new object();
+        private readonly AutoResetEvent _roomMade = new AutoResetEvent(false);
+        private readonly int _keepWaitMs;
         private readonly string[] _topics;
         private readonly byte[][] _payloads;
         private int _head;
         private int _count;
         private int _dropped;
 
-        public Inbox(int capacity)
+        public Inbox(int capacity, int keepWaitMs)
         {
+            _keepWaitMs = keepWaitMs;
             _topics = new string[capacity];
             _payloads = new byte[capacity][];
         }
@@ -31,22 +42,35 @@ namespace IotyDevice.Core
             get { lock (_sync) { return _dropped; } }
         }
 
-        /// <summary>Called on the MQTT library's thread. Never blocks beyond the lock and never throws.</summary>
-        public void Put(string topic, byte[] payload)
+        /// <summary>Called on the MQTT library's thread; never throws. With <paramref name="mustKeep"/> (QoS 1 or 2)
+        /// it waits while the inbox is full, at most the keep-wait time.</summary>
+        public void Put(string topic, byte[] payload, bool mustKeep)
         {
-            lock (_sync)
+            int waitedMs = 0;
+            while (true)
             {
-                if (_count == _topics.Length)
+                lock (_sync)
                 {
-                    _head = (_head + 1) % _topics.Length;
-                    _count--;
-                    _dropped++;
+                    bool full = _count == _topics.Length;
+                    if (!full || !mustKeep || waitedMs >= _keepWaitMs)
+                    {
+                        if (full)
+                        {
+                            _head = (_head + 1) % _topics.Length;
+                            _count--;
+                            _dropped++;
+                        }
+
+                        int tail = (_head + _count) % _topics.Length;
+                        _topics[tail] = topic;
+                        _payloads[tail] = payload;
+                        _count++;
+                        return;
+                    }
                 }
 
-                int tail = (_head + _count) % _topics.Length;
-                _topics[tail] = topic;
-                _payloads[tail] = payload;
-                _count++;
+                _roomMade.WaitOne(WaitSliceMs, false);
+                waitedMs += WaitSliceMs;
             }
         }
 
@@ -68,6 +92,7 @@ namespace IotyDevice.Core
                 _payloads[_head] = null;
                 _head = (_head + 1) % _topics.Length;
                 _count--;
+                _roomMade.Set();
                 return true;
             }
         }

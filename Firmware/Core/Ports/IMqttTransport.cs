@@ -25,7 +25,9 @@ namespace IotyDevice.Core
     /// <summary>Callbacks from an <see cref="IMqttTransport"/>, raised on the transport's threads.</summary>
     public interface IMqttListener
     {
-        void OnMessage(string topic, byte[] payload);
+        /// <summary>A message arrived. <paramref name="qos"/> is the QoS it was delivered with: a QoS 1 or 2
+        /// message may make this call wait for room in the inbox rather than be dropped.</summary>
+        void OnMessage(string topic, byte[] payload, int qos);
 
         void OnConnectionClosed();
     }

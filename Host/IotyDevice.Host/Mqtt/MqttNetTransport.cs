@@ -123,7 +123,10 @@ namespace IotyDevice.Host.Mqtt
             try
             {
                 // ToArray copies: the interface hands the core a byte[] it may keep (MQTTnet reuses its buffers).
-                listener.OnMessage(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray());
+                // Synchronous on purpose: MQTTnet acknowledges a QoS 1 message only after this returns, so a full
+                // inbox slows the broker down instead of losing what it promised.
+                listener.OnMessage(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray(),
+                    (int)e.ApplicationMessage.QualityOfServiceLevel);
             }
             catch (Exception ex)
             {
