@@ -1,11 +1,8 @@
 using System;
-using System.Net.Sockets;
-using System.Reflection;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using IotyDevice.Core;
 using nanoFramework.M2Mqtt;
-using nanoFramework.M2Mqtt.Exceptions;
 using nanoFramework.M2Mqtt.Messages;
 
 namespace IotyDevice.Firmware
@@ -22,10 +19,6 @@ namespace IotyDevice.Firmware
     /// </remarks>
     internal sealed class M2MqttTransport : IMqttTransport
     {
-        // From mbedtls/x509.h: the code the TLS layer reports when the broker's certificate does not verify
-        // (surfaced by older nanoFramework images as a negative SocketException error code).
-        private const int MbedTlsCertVerifyFailed = -0x2700;
-
         private readonly object _sync = new object();
         private MqttClient _client;
         private IMqttListener _listener;
@@ -47,7 +40,7 @@ namespace IotyDevice.Firmware
             }
             catch (Exception e)
             {
-                throw new MqttTransportException(TransportFault.Certificate, "CaCertificate " + request.CaCertificate + ": " + Describe(e), e);
+                throw new MqttTransportException(TransportFault.Certificate, "CaCertificate " + request.CaCertificate + ": " + ExceptionText.Describe(e), e);
             }
 
             MqttClient client;
@@ -60,7 +53,7 @@ namespace IotyDevice.Firmware
             }
             catch (Exception e)
             {
-                throw Translate(e, request);
+                throw M2MqttFaults.Translate(e, request);
             }
 
             client.MqttMsgPublishReceived += OnPublishReceived;
@@ -91,7 +84,7 @@ namespace IotyDevice.Firmware
             catch (Exception e)
             {
                 Close();
-                throw Translate(e, request);
+                throw M2MqttFaults.Translate(e, request);
             }
 
             // MQTT 3.1.1 return codes 1..5 arrive cast into the v5 enum: the number is what counts.
@@ -215,116 +208,6 @@ namespace IotyDevice.Firmware
         {
             // M2Mqtt takes the will message as a string; nanoFramework has only the 3-argument GetString.
             return bytes == null ? "" : Encoding.UTF8.GetString(bytes, 0, bytes.Length);
-        }
-
-        /// <summary>Names the cause in the core's terms. Upstream throws from three places: the constructor (DNS:
-        /// SocketException, or a plain Exception "No address found"), the channel's connect (TCP, TLS and certificate
-        /// errors, wrapped in MqttConnectionException), and the wait for CONNACK (MqttCommunicationException after
-        /// 30 s, or wrapping what the receive thread caught).</summary>
-        private static MqttTransportException Translate(Exception e, MqttConnectRequest request)
-        {
-            string where = request.Host + ":" + request.Port.ToString();
-            Exception cause = e.InnerException != null ? e.InnerException : e;
-
-            if (e is MqttConnectionException)
-            {
-                if (cause is SocketException)
-                {
-                    int code = ((SocketException)cause).ErrorCode;
-                    if (code == MbedTlsCertVerifyFailed)
-                    {
-                        return new MqttTransportException(TransportFault.Certificate, "certificate verification failed (TLS error -0x2700)", e);
-                    }
-
-                    if (code < 0)
-                    {
-                        // Negative codes are mbedTLS's: the TCP connection stood, the handshake did not.
-                        return new MqttTransportException(TransportFault.TlsHandshake, "TLS error -0x" + (-code).ToString("X4"), e);
-                    }
-
-                    return FromSocketError(code, where, e);
-                }
-
-                // Newer System.Net versions throw CryptographicException from the handshake instead: ErrorCode is
-                // the MBEDTLS_X509_BADCERT_* bitmask (positive) when the certificate failed, or the raw mbedTLS
-                // code (negative) otherwise. Matched by name and read by reflection so this builds against
-                // System.Net versions that do not have the type.
-                if (TypeName(cause) == "System.Security.Cryptography.CryptographicException")
-                {
-                    // (A few small positive codes are SslError context-setup failures instead; they are rare
-                    // enough to share the certificate wording, and the code is shown.)
-                    int tlsCode = ErrorCodeOf(cause);
-                    return tlsCode > 0
-                        ? new MqttTransportException(TransportFault.Certificate, "TLS certificate check failed (code 0x" + tlsCode.ToString("X") + ")", e)
-                        : new MqttTransportException(TransportFault.TlsHandshake, "TLS error -0x" + (-tlsCode).ToString("X4"), e);
-                }
-
-                // E.g. OutOfMemoryException: TLS needs two ~16 KB buffers, tight on boards without PSRAM.
-                return new MqttTransportException(TransportFault.Other, Describe(cause), e);
-            }
-
-            if (e is MqttCommunicationException)
-            {
-                // No CONNACK in time: typically TLS to a port that speaks plain MQTT, or a broker that never answers.
-                return new MqttTransportException(TransportFault.Timeout, "no answer to CONNECT from " + where, e);
-            }
-
-            if (e is SocketException)
-            {
-                // Only the constructor lets a bare SocketException out: the name lookup failed.
-                return new MqttTransportException(TransportFault.HostNotFound, "name lookup failed (socket error " + ((SocketException)e).ErrorCode.ToString() + ")", e);
-            }
-
-            if (TypeName(e) == "System.Exception" && e.Message == "No address found for the remote host name")
-            {
-                return new MqttTransportException(TransportFault.HostNotFound, "no address for " + request.Host, e);
-            }
-
-            return new MqttTransportException(TransportFault.Other, Describe(e), e);
-        }
-
-        private static MqttTransportException FromSocketError(int code, string where, Exception e)
-        {
-            // System.Net.Sockets.SocketError values (WinSock numbering, as nanoFramework uses).
-            switch (code)
-            {
-                case 10060: // TimedOut
-                    return new MqttTransportException(TransportFault.Timeout, "TCP connect to " + where + " timed out", e);
-                case 11001: // HostNotFound
-                case 11002: // TryAgain
-                    return new MqttTransportException(TransportFault.HostNotFound, "name lookup failed (socket error " + code.ToString() + ")", e);
-                case 10061: // ConnectionRefused
-                case 10065: // HostUnreachable
-                case 10051: // NetworkUnreachable
-                case 10050: // NetworkDown
-                    return new MqttTransportException(TransportFault.Unreachable, "socket error " + code.ToString(), e);
-                default:
-                    return new MqttTransportException(TransportFault.Other, "socket error " + code.ToString(), e);
-            }
-        }
-
-        private static int ErrorCodeOf(Exception e)
-        {
-            try
-            {
-                MethodInfo getter = e.GetType().GetMethod("get_ErrorCode");
-                return getter == null ? 0 : (int)getter.Invoke(e, null);
-            }
-            catch (Exception)
-            {
-                return 0;
-            }
-        }
-
-        private static string TypeName(Exception e)
-        {
-            return e.GetType().FullName;
-        }
-
-        private static string Describe(Exception e)
-        {
-            // nanoFramework exceptions often carry no message; the type name still says something.
-            return e.Message != null && e.Message.Length > 0 ? e.Message : TypeName(e);
         }
     }
 }

@@ -35,7 +35,7 @@ namespace IotyDevice.Firmware
             }
             catch (Exception e)
             {
-                problem = _path + " could not be read (" + Describe(e) + "): deploy it again with "
+                problem = _path + " could not be read (" + ExceptionText.Describe(e) + "): deploy it again with "
                           + "nanoff --filedeployment deploy.json (see README)";
                 return null;
             }
@@ -51,19 +51,13 @@ namespace IotyDevice.Firmware
             }
             catch (Exception e)
             {
-                problem = _path + " is not valid settings JSON (" + Describe(e) + "): compare it with "
+                problem = _path + " is not valid settings JSON (" + ExceptionText.Describe(e) + "): compare it with "
                           + "settings.example.json (quotes, commas, exact property names) and deploy it again";
                 return null;
             }
 
             problem = _path + " is empty or not a JSON object: start again from settings.example.json";
             return null;
-        }
-
-        private static string Describe(Exception e)
-        {
-            // nanoFramework exceptions often carry no message; the type name still says something.
-            return e.Message != null && e.Message.Length > 0 ? e.Message : e.GetType().FullName;
         }
     }
 }

@@ -40,21 +40,12 @@ namespace IotyDevice.Firmware
         {
             get
             {
+                // Null (unknown) until the interface reports 6 bytes; the core asks again later.
                 if (_mac == null)
                 {
-                    try
-                    {
-                        NetworkInterface wifi = FindWifiInterface();
-                        byte[] mac = wifi == null ? null : wifi.PhysicalAddress;
-                        if (mac != null && mac.Length == 6)
-                        {
-                            _mac = mac;
-                        }
-                    }
-                    catch (Exception)
-                    {
-                        // Unknown for now; the core asks again later.
-                    }
+                    NetworkInterface wifi = FindWifiInterface();
+                    byte[] mac = wifi == null ? null : wifi.PhysicalAddress;
+                    _mac = mac != null && mac.Length == 6 ? mac : null;
                 }
 
                 return _mac;
@@ -75,7 +66,7 @@ namespace IotyDevice.Firmware
             catch (Exception e)
             {
                 // ConnectDhcp reports failures through Status, but INetwork.Join must never throw.
-                _lastErrorDetail = Describe(e);
+                _lastErrorDetail = ExceptionText.Describe(e);
                 return NetworkJoinResult.Failed;
             }
             finally
@@ -110,7 +101,7 @@ namespace IotyDevice.Firmware
                         return NetworkJoinResult.NoAdapter;
                     }
 
-                    _lastErrorDetail = e == null ? "" : Describe(e);
+                    _lastErrorDetail = e == null ? "" : ExceptionText.Describe(e);
                     return NetworkJoinResult.Failed;
 
                 default:
@@ -145,36 +136,32 @@ namespace IotyDevice.Firmware
 
         private static bool HasIpAddress()
         {
+            NetworkInterface wifi = FindWifiInterface();
+            string ip = wifi == null ? null : wifi.IPv4Address;
+            return ip != null && ip.Length > 0 && ip != "0.0.0.0";
+        }
+
+        /// <summary>The station interface, or null when there is none or the native query fails (the
+        /// PhysicalAddress and IPv4Address getters only read fields, so callers need no guard of their own).</summary>
+        private static NetworkInterface FindWifiInterface()
+        {
             try
             {
-                NetworkInterface wifi = FindWifiInterface();
-                string ip = wifi == null ? null : wifi.IPv4Address;
-                return ip != null && ip.Length > 0 && ip != "0.0.0.0";
+                NetworkInterface[] all = NetworkInterface.GetAllNetworkInterfaces();
+                for (int i = 0; i < all.Length; i++)
+                {
+                    if (all[i].NetworkInterfaceType == NetworkInterfaceType.Wireless80211)
+                    {
+                        return all[i];
+                    }
+                }
             }
             catch (Exception)
             {
-                return false;
-            }
-        }
-
-        private static NetworkInterface FindWifiInterface()
-        {
-            NetworkInterface[] all = NetworkInterface.GetAllNetworkInterfaces();
-            for (int i = 0; i < all.Length; i++)
-            {
-                if (all[i].NetworkInterfaceType == NetworkInterfaceType.Wireless80211)
-                {
-                    return all[i];
-                }
+                // Treated as no interface: IsUp false, MAC unknown.
             }
 
             return null;
-        }
-
-        private static string Describe(Exception e)
-        {
-            // nanoFramework exceptions often carry no message; the type name still says something.
-            return e.Message != null && e.Message.Length > 0 ? e.Message : e.GetType().FullName;
         }
     }
 }

@@ -1,0 +1,98 @@
+using System;
+using System.Net.Sockets;
+using IotyDevice.Core;
+using nanoFramework.M2Mqtt.Exceptions;
+
+namespace IotyDevice.Firmware
+{
+    /// <summary>Names the cause of a failed connect in the core's terms (TransportFault and a short text; the core
+    /// adds host, port and the fix).</summary>
+    /// <remarks>
+    /// Upstream throws from three places (nanoframework/nanoFramework.m2mqtt : M2Mqtt/MqttClient.cs,
+    /// M2Mqtt/Net/MqttNetworkChannel.cs): the MqttClient constructor (DNS: SocketException, or a plain Exception
+    /// "No address found for the remote host name"), the channel's Connect (TCP, TLS and certificate errors, wrapped
+    /// in MqttConnectionException), and the wait for CONNACK (MqttCommunicationException after 30 s, or wrapping what
+    /// the receive thread caught).
+    /// With System.Net 1.11.60 a failed TLS handshake is a SocketException whose ErrorCode is mbedTLS's negative code:
+    /// SslStream.Authenticate lets SslNative.SecureConnect's exception through (nanoframework/System.Net :
+    /// nanoFramework.System.Net/Security/SslStream.cs), and the firmware throws SocketException carrying what
+    /// mbedtls_ssl_handshake returned (nanoframework/nf-interpreter : src/PAL/COM/sockets/ssl/MbedTLS/ssl_connect_internal.cpp,
+    /// src/DeviceInterfaces/System.Net/sys_net_native_System_Net_Security_SslNative.cpp, ThrowOnError). System.Net's
+    /// CryptographicException (Security/CryptographicException.cs) only exists on its 2.0 preview line, built against
+    /// CoreLibrary 2.0; neither System.Net 1.11.60 nor mscorlib 1.17.11 has the type.
+    /// </remarks>
+    internal static class M2MqttFaults
+    {
+        // From mbedtls/x509.h: the handshake's result when the broker's certificate does not verify against the CA.
+        private const int MbedTlsCertVerifyFailed = -0x2700;
+
+        public static MqttTransportException Translate(Exception e, MqttConnectRequest request)
+        {
+            string where = request.Host + ":" + request.Port.ToString();
+            Exception cause = e.InnerException != null ? e.InnerException : e;
+
+            if (e is MqttConnectionException)
+            {
+                if (cause is SocketException)
+                {
+                    int code = ((SocketException)cause).ErrorCode;
+                    if (code == MbedTlsCertVerifyFailed)
+                    {
+                        return new MqttTransportException(TransportFault.Certificate, "certificate verification failed (TLS error -0x2700)", e);
+                    }
+
+                    if (code < 0)
+                    {
+                        // Negative codes are mbedTLS's: the TCP connection stood, the handshake did not.
+                        return new MqttTransportException(TransportFault.TlsHandshake, "TLS error -0x" + (-code).ToString("X4"), e);
+                    }
+
+                    return FromSocketError(code, where, e);
+                }
+
+                // E.g. OutOfMemoryException: TLS needs two ~16 KB buffers, tight on boards without PSRAM.
+                return new MqttTransportException(TransportFault.Other, ExceptionText.Describe(cause), e);
+            }
+
+            if (e is MqttCommunicationException)
+            {
+                // No CONNACK in time: typically TLS to a port that speaks plain MQTT, or a broker that never answers.
+                return new MqttTransportException(TransportFault.Timeout, "no answer to CONNECT from " + where, e);
+            }
+
+            if (e is SocketException)
+            {
+                // Only the constructor lets a bare SocketException out: the name lookup failed.
+                return new MqttTransportException(TransportFault.HostNotFound, "name lookup failed (socket error " + ((SocketException)e).ErrorCode.ToString() + ")", e);
+            }
+
+            // A plain Exception, thrown by MqttNetworkChannel's constructor when DNS gave no address.
+            if (e.GetType().FullName == "System.Exception" && e.Message == "No address found for the remote host name")
+            {
+                return new MqttTransportException(TransportFault.HostNotFound, "no address for " + request.Host, e);
+            }
+
+            return new MqttTransportException(TransportFault.Other, ExceptionText.Describe(e), e);
+        }
+
+        private static MqttTransportException FromSocketError(int code, string where, Exception e)
+        {
+            // System.Net.Sockets.SocketError values (WinSock numbering, as nanoFramework uses).
+            switch (code)
+            {
+                case 10060: // TimedOut
+                    return new MqttTransportException(TransportFault.Timeout, "TCP connect to " + where + " timed out", e);
+                case 11001: // HostNotFound
+                case 11002: // TryAgain
+                    return new MqttTransportException(TransportFault.HostNotFound, "name lookup failed (socket error " + code.ToString() + ")", e);
+                case 10061: // ConnectionRefused
+                case 10065: // HostUnreachable
+                case 10051: // NetworkUnreachable
+                case 10050: // NetworkDown
+                    return new MqttTransportException(TransportFault.Unreachable, "socket error " + code.ToString(), e);
+                default:
+                    return new MqttTransportException(TransportFault.Other, "socket error " + code.ToString(), e);
+            }
+        }
+    }
+}
