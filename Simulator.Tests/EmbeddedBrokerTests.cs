@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using MQTTnet;
+using IotyDevice.TestKit;
 using Simulator.Tests.Infrastructure;
 
 namespace Simulator.Tests;
@@ -27,11 +28,11 @@ public class EmbeddedBrokerTests
             Assert.Contains("(TLS only), user learner, password " + password, brokerLine);
 
             // The broker checks the password: a wrong one is a CONNACK refusal.
-            var (intruder, refused) = TestPeer.Connect(port, "learner", "not-" + password, ca);
+            var (intruder, refused) = AppPeer.TryConnect(port, "learner", "not-" + password, ca);
             intruder.Dispose();
             Assert.Equal(MqttClientConnectResultCode.BadUserNameOrPassword, refused);
 
-            var (peer, result) = TestPeer.Connect(port, "learner", password, ca);
+            var (peer, result) = AppPeer.TryConnect(port, "learner", password, ca);
             using (peer)
             {
                 Assert.Equal(MqttClientConnectResultCode.Success, result);
@@ -48,7 +49,7 @@ public class EmbeddedBrokerTests
 
                 sim.Send("b");
                 sim.WaitForLine("[app] topic2: hello", Long);
-                Until(() => peer.TextsOn("topic2").Length >= 1, "the test's own client to receive hello on topic2", () => peer.Received);
+                Until(() => peer.TextsOn("topic2").Length >= 1, "the test's own client to receive hello on topic2", () => peer.ReceivedText);
                 Thread.Sleep(500); // room for a second hello to show up, if one press made two
                 Assert.Equal(new[] { "hello" }, peer.TextsOn("topic2"));
                 Assert.Equal(1, sim.Count("BOOT: sent hello to topic2"));

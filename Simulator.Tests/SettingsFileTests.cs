@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MQTTnet;
+using IotyDevice.TestKit;
 using Simulator.Tests.Infrastructure;
 
 namespace Simulator.Tests;
@@ -13,13 +14,13 @@ public class SettingsFileTests
     [Fact]
     public void Lesson_flow_through_a_real_mosquitto_named_in_the_settings_file()
     {
-        using var broker = new Mosquitto();
+        using var broker = new MosquittoBroker(nameof(Lesson_flow_through_a_real_mosquitto_named_in_the_settings_file));
         using var dir = new TempDir();
-        string settings = broker.WriteSettings(dir.Path);
+        string settings = broker.WriteDeviceSettings(dir.Path);
         using var sim = SimulatorProcess.Start(dir.Path, "--settings", settings);
         sim.Verify(() =>
         {
-            var (peer, result) = TestPeer.Connect(broker.Port, Mosquitto.AppUser, Mosquitto.AppPassword, broker.CaPem);
+            var (peer, result) = AppPeer.TryConnect(broker.Port, MosquittoBroker.AppUser, MosquittoBroker.AppPassword, TestPki.Instance.CaPem);
             using (peer)
             {
                 Assert.Equal(MqttClientConnectResultCode.Success, result);
@@ -43,22 +44,22 @@ public class SettingsFileTests
                 Thread.Sleep(500); // room for a second hello to show up, if one press made two
                 Assert.Equal(new[] { "hello" }, peer.TextsOn("topic2"));
                 Assert.Equal(1, sim.Count("BOOT: sent hello to topic2"));
-                Assert.Contains("as 240ac412abfe", broker.Log); // it really was this mosquitto
+                Assert.Contains("as 240ac412abfe", broker.LogText()); // it really was this mosquitto
 
                 clock.Restart();
                 sim.Send("quit");
                 Assert.Equal(0, sim.WaitForExit(TimeSpan.FromSeconds(10)));
                 Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), "exited " + clock.ElapsedMilliseconds + " ms after quit; expected within 1000 ms");
             }
-        }, () => broker.Log);
+        }, () => broker.LogText());
     }
 
     [Fact]
     public void Wrong_password_prints_the_credentials_line_keeps_retrying_then_once_mode_exits_2()
     {
-        using var broker = new Mosquitto();
+        using var broker = new MosquittoBroker(nameof(Wrong_password_prints_the_credentials_line_keeps_retrying_then_once_mode_exits_2));
         using var dir = new TempDir();
-        string settings = broker.WriteSettings(dir.Path, s => s["BrokerPassword"] = "not-the-password");
+        string settings = broker.WriteDeviceSettings(dir.Path, s => s["BrokerPassword"] = "not-the-password");
         using var sim = SimulatorProcess.Start(dir.Path, "--settings", settings, "--once", "--timeout", "4");
         sim.Verify(() =>
         {
@@ -71,7 +72,7 @@ public class SettingsFileTests
             Assert.True(lines.Count(l => l.StartsWith("MQTT: connecting to ", StringComparison.Ordinal)) >= 2, "it retried");
             Assert.DoesNotContain(lines, l => l.StartsWith("MQTT: connected", StringComparison.Ordinal));
             Assert.Equal("[sim] the device did not connect to the broker within 4 s (see the lines above); exit code 2", lines.Last());
-        }, () => broker.Log);
+        }, () => broker.LogText());
     }
 
     public static TheoryData<string, string, string[]> BadSettings => new()
@@ -97,7 +98,7 @@ public class SettingsFileTests
     {
         using var dir = new TempDir();
         string settings = dir.File("settings.json");
-        if (content == "example") File.Copy(Path.Combine(TempDir.RepositoryRoot, "Firmware", "settings.example.json"), settings);
+        if (content == "example") File.Copy(Path.Combine(Artifacts.RepositoryRoot, "Firmware", "settings.example.json"), settings);
         else if (content != null) File.WriteAllText(settings, content);
 
         using var sim = SimulatorProcess.Start(dir.Path, "--settings", settings, "--once");

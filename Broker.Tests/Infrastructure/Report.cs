@@ -2,12 +2,6 @@ using Xunit.Sdk;
 
 namespace Broker.Tests.Infrastructure;
 
-/// <summary>A failure that already carries its transcript (from Wait.Until).</summary>
-public sealed class ScenarioFailure : XunitException
-{
-    public ScenarioFailure(string message) : base(message) { }
-}
-
 public static class Report
 {
     /// <summary>Runs a test body; any failure is rethrown with the device monitor, transport trace and broker
@@ -20,7 +14,7 @@ public static class Report
         }
         catch (ScenarioFailure)
         {
-            throw;
+            throw; // from Wait.Until or DeviceUnderTest: it already carries the transcript
         }
         catch (Exception e)
         {

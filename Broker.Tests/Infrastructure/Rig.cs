@@ -30,7 +30,12 @@ public sealed class Rig : IDisposable
                 Proxy = new TcpProxy(Broker.Port);
                 _owned.Add(Proxy);
             }
-            Device = new DeviceUnderTest(name, devicePort ?? Proxy?.Port ?? Broker.Port, settings, options, mac, connectTimeoutMs);
+            int port = devicePort ?? Proxy?.Port ?? Broker.Port;
+            Device = new DeviceUnderTest(name, Broker.DeviceSettings(s =>
+            {
+                s["BrokerPort"] = port;
+                settings?.Invoke(s);
+            }), options, mac, connectTimeoutMs);
             Device.ExtraTranscript = Broker.LogText;
             ClientId = ChipId.FromMac(Device.Network.MacAddress);
         }

@@ -13,15 +13,4 @@ public sealed class TempDir : IDisposable
     {
         try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
-
-    /// <summary>The repository root (where IotyDevice.sln is), for files such as Firmware/settings.example.json.</summary>
-    public static string RepositoryRoot
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-                if (System.IO.File.Exists(System.IO.Path.Combine(dir.FullName, "IotyDevice.sln"))) return dir.FullName;
-            throw new InvalidOperationException("no IotyDevice.sln above " + AppContext.BaseDirectory);
-        }
-    }
 }

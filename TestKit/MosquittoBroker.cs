@@ -2,10 +2,11 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
 
-namespace Broker.Tests.Infrastructure;
+namespace IotyDevice.TestKit;
 
-/// <summary>What a test needs from its own Mosquitto.</summary>
+/// <summary>What a test (or a benchmark) needs from its own Mosquitto.</summary>
 public sealed class BrokerOptions
 {
     /// <summary>False for a plain MQTT listener (to check what the device says when TLS meets plain MQTT).</summary>
@@ -22,7 +23,7 @@ public sealed class BrokerOptions
     public string[] LogTypes { get; init; } = { "error", "warning", "notice", "information", "subscribe" };
 }
 
-/// <summary>A real Mosquitto on 127.0.0.1 for one test: TLS (1.2 minimum) with a throwaway CA, a password file
+/// <summary>A real Mosquitto on 127.0.0.1 for one test or benchmark: TLS (1.2 minimum) with a throwaway CA, a password file
 /// (no anonymous access), its own port, log captured line by line. Started from /usr/sbin/mosquitto; stopped
 /// by PID (SIGTERM, or SIGKILL for crash tests) and reaped, so no zombie outlives the test. A missing or
 /// failing mosquitto fails the test with the reason, never skips it.</summary>
@@ -75,7 +76,7 @@ public sealed class MosquittoBroker : IDisposable
         Posix.RestrictToMosquittoGroup(passwd);
 
         var conf = new StringBuilder();
-        conf.AppendLine("# Written by Broker.Tests for one test; see MosquittoBroker.cs.");
+        conf.AppendLine("# Written by IotyDevice.TestKit (" + Artifacts.Suite + ") for " + Name + "; see TestKit/MosquittoBroker.cs.");
         conf.AppendLine("per_listener_settings false");
         conf.AppendLine("allow_anonymous false");
         conf.AppendLine("password_file " + passwd);
@@ -110,6 +111,36 @@ public sealed class MosquittoBroker : IDisposable
         string confPath = Path.Combine(_dir, "mosquitto.conf");
         File.WriteAllText(confPath, conf.ToString());
         File.Copy(confPath, Path.ChangeExtension(_logPath, ".conf"), overwrite: true);
+    }
+
+    /// <summary>A device settings document (the firmware's settings.json fields) that reaches this broker as the
+    /// device user over TLS, trusting the test CA; <paramref name="edit"/> may change or add fields.</summary>
+    public Dictionary<string, object> DeviceSettings(Action<Dictionary<string, object>> edit = null)
+    {
+        var settings = new Dictionary<string, object>
+        {
+            ["WifiSsid"] = "ioty-lab",
+            ["WifiPassword"] = "wifi-pass-1",
+            ["BrokerHost"] = "localhost",
+            ["BrokerPort"] = Port,
+            ["BrokerUsername"] = DeviceUser,
+            ["BrokerPassword"] = DevicePassword,
+            ["CaCertificate"] = TestPki.Instance.CaPem,
+            ["KeepAliveSeconds"] = 30,
+        };
+        edit?.Invoke(settings);
+        return settings;
+    }
+
+    /// <summary>Writes <see cref="DeviceSettings"/> as settings.json into <paramref name="directory"/>; returns its path.</summary>
+    public string WriteDeviceSettings(string directory, Action<Dictionary<string, object>> edit = null) =>
+        WriteSettingsFile(Path.Combine(directory, "settings.json"), DeviceSettings(edit));
+
+    /// <summary>Writes a settings document as indented JSON, as a learner's settings.json looks.</summary>
+    public static string WriteSettingsFile(string path, Dictionary<string, object> settings)
+    {
+        File.WriteAllText(path, JsonSerializer.Serialize(settings, new JsonSerializerOptions { WriteIndented = true }));
+        return path;
     }
 
     /// <summary>Starts mosquitto and returns once its listener accepts connections.</summary>

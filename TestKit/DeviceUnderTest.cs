@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using IotyDevice.Core;
 using IotyDevice.Host.Button;
 using IotyDevice.Host.Clock;
@@ -7,7 +6,7 @@ using IotyDevice.Host.Mqtt;
 using IotyDevice.Host.Network;
 using IotyDevice.Host.Settings;
 
-namespace Broker.Tests.Infrastructure;
+namespace IotyDevice.TestKit;
 
 /// <summary>The real core Device wired to the host adapters (MqttNetTransport, simulated WiFi and BOOT button,
 /// settings.json read by JsonSettingsFile) and run on its own thread with Run()/Stop(), as on the board.</summary>
@@ -29,23 +28,12 @@ public sealed class DeviceUnderTest : IDisposable
     public string SettingsPath { get; }
     public Func<string> ExtraTranscript { get; set; }
 
-    public DeviceUnderTest(string name, int brokerPort, Action<Dictionary<string, object>> editSettings = null,
-        Action<DeviceOptions> editOptions = null, byte[] mac = null, int connectTimeoutMs = 3000)
+    /// <param name="settings">The settings.json fields, usually <see cref="MosquittoBroker.DeviceSettings"/>.</param>
+    /// <param name="editOptions">Changes the tuning; the defaults here shorten the backoff to 100 ms..1 s.</param>
+    public DeviceUnderTest(string name, Dictionary<string, object> settings, Action<DeviceOptions> editOptions = null,
+        byte[] mac = null, int connectTimeoutMs = 3000)
     {
-        var settings = new Dictionary<string, object>
-        {
-            ["WifiSsid"] = "ioty-lab",
-            ["WifiPassword"] = "wifi-pass-1",
-            ["BrokerHost"] = "localhost",
-            ["BrokerPort"] = brokerPort,
-            ["BrokerUsername"] = MosquittoBroker.DeviceUser,
-            ["BrokerPassword"] = MosquittoBroker.DevicePassword,
-            ["CaCertificate"] = TestPki.Instance.CaPem,
-            ["KeepAliveSeconds"] = 30,
-        };
-        editSettings?.Invoke(settings);
-        SettingsPath = Path.Combine(Artifacts.RunDirectory(name + "-device"), "settings.json");
-        File.WriteAllText(SettingsPath, JsonSerializer.Serialize(settings, new JsonSerializerOptions { WriteIndented = true }));
+        SettingsPath = MosquittoBroker.WriteSettingsFile(Path.Combine(Artifacts.RunDirectory(name + "-device"), "settings.json"), settings);
 
         Options = new DeviceOptions { BackoffBaseMs = 100, BackoffCapMs = 1000, StableConnectionMs = 2000 };
         editOptions?.Invoke(Options);
@@ -89,7 +77,7 @@ public sealed class DeviceUnderTest : IDisposable
         if (!_thread.IsAlive) return;
         Device.Stop();
         if (!_thread.Join(TimeSpan.FromSeconds(15)))
-            throw new Xunit.Sdk.XunitException("Device.Stop() did not end Run() within 15 s\n" + Transcript());
+            throw new ScenarioFailure("Device.Stop() did not end Run() within 15 s\n" + Transcript());
     }
 
     /// <summary>One BOOT press as fingers do it: the contact bounces (down/up/down within a few ms), is held

@@ -1,13 +1,16 @@
 using IotyDevice.Core;
 
-namespace Broker.Tests.Infrastructure;
+namespace IotyDevice.TestKit;
 
 /// <summary>The device's monitor as a test sees it: every line kept in order, a Signal pulsed per line. An
-/// optional per-line delay stands in for the device's slow serial port, so a flood really backs up the inbox.</summary>
+/// optional per-line delay stands in for the device's slow serial port, so a flood really backs up the inbox.
+/// A benchmark can see each received-message line first (<see cref="OnMessageLine"/>, before any work here) and
+/// count such lines instead of keeping them (<see cref="KeepMessageLines"/>), so its own memory stays flat.</summary>
 public sealed class RecordingMonitor : IMonitor
 {
     private readonly List<string> _lines = new();
     private readonly object _gate = new();
+    private long _messageLines;
 
     public Signal Changed { get; } = new();
 
@@ -17,11 +20,23 @@ public sealed class RecordingMonitor : IMonitor
     /// <summary>Called on the device's thread after each line (e.g. to sample the inbox while it prints).</summary>
     public Action<string> OnLine { get; set; }
 
+    /// <summary>Called on the device's thread with each received-message line, before this monitor does anything.</summary>
+    public Action<char[], int> OnMessageLine { get; set; }
+
+    /// <summary>False: received-message lines are only counted (<see cref="MessageLineCount"/>), not kept as strings.</summary>
+    public bool KeepMessageLines { get; set; } = true;
+
+    /// <summary>Received-message lines written so far, kept or not.</summary>
+    public long MessageLineCount => Interlocked.Read(ref _messageLines);
+
     public void WriteLine(string line) => Add(line);
 
     public void WriteLine(char[] chars, int count)
     {
-        Add(new string(chars, 0, count));
+        OnMessageLine?.Invoke(chars, count);
+        Interlocked.Increment(ref _messageLines);
+        if (KeepMessageLines) Add(new string(chars, 0, count));
+        else Changed.Pulse();
         if (MessageLineDelay > TimeSpan.Zero) Thread.Sleep(MessageLineDelay); // the serial port is busy
     }
 

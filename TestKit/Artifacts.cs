@@ -1,16 +1,23 @@
-namespace Broker.Tests.Infrastructure;
+namespace IotyDevice.TestKit;
 
-/// <summary>Where a test run keeps its files. Logs go to .test-artifacts/broker-tests/&lt;run&gt;/ in the repository
-/// (ignored by git) so a failed CI run can be read afterwards. The files mosquitto itself must read (config,
-/// keys, password file, persistence) live under /tmp instead: mosquitto drops to user "mosquitto" when started
-/// as root, and /tmp is traversable by it wherever the repository was cloned.</summary>
+/// <summary>Where a run keeps its files. Logs go to .test-artifacts/&lt;suite&gt;/&lt;run&gt;/ in the repository (ignored
+/// by git) so a failed CI run can be read afterwards; the suite is named after the project folder the running
+/// assembly was built in (Broker.Tests: broker-tests, Simulator.Tests: simulator-tests, Benchmarks: benchmarks).
+/// The files mosquitto itself must read (config, keys, password file, persistence) live under
+/// /tmp/ioty-&lt;suite&gt;/ instead: mosquitto drops to user "mosquitto" when started as root, and /tmp is traversable
+/// by it wherever the repository was cloned.</summary>
 public static class Artifacts
 {
     private static readonly string RunId = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss") + "-" + Environment.ProcessId;
 
+    private static readonly Lazy<string> Root = new(FindRepositoryRoot);
+
+    /// <summary>"broker-tests" for an assembly built under &lt;repository&gt;/Broker.Tests/bin/...</summary>
+    public static string Suite { get; } = SuiteName();
+
     private static readonly Lazy<string> LogRoot = new(() =>
     {
-        string root = Path.Combine(FindRepositoryRoot(), ".test-artifacts", "broker-tests");
+        string root = Path.Combine(Root.Value, ".test-artifacts", Suite);
         Directory.CreateDirectory(root);
         PruneOldRuns(root, keep: 5);
         string dir = Path.Combine(root, RunId);
@@ -20,7 +27,7 @@ public static class Artifacts
 
     private static readonly Lazy<string> RuntimeRoot = new(() =>
     {
-        string root = Path.Combine(Path.GetTempPath(), "ioty-broker-tests");
+        string root = Path.Combine(Path.GetTempPath(), "ioty-" + Suite);
         Directory.CreateDirectory(root);
         foreach (string old in Directory.GetDirectories(root).Where(d => Directory.GetLastWriteTimeUtc(d) < DateTime.UtcNow.AddHours(-2)))
         {
@@ -50,13 +57,25 @@ public static class Artifacts
         return dir;
     }
 
+    /// <summary>The repository root (where IotyDevice.sln is), for files such as Firmware/settings.example.json;
+    /// the current directory when the assembly runs outside a checkout.</summary>
+    public static string RepositoryRoot => Root.Value;
+
     private static string FindRepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
         {
-            if (Directory.Exists(Path.Combine(dir.FullName, "Broker.Tests"))) return dir.FullName;
+            if (File.Exists(Path.Combine(dir.FullName, "IotyDevice.sln"))) return dir.FullName;
         }
         return Directory.GetCurrentDirectory();
+    }
+
+    private static string SuiteName()
+    {
+        string relative = Path.GetRelativePath(Root.Value, AppContext.BaseDirectory);
+        string first = relative.Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar)[0];
+        if (first.Length == 0 || first == "." || first == "..") first = "testkit";
+        return first.Replace('.', '-').ToLowerInvariant();
     }
 
     private static void PruneOldRuns(string root, int keep)

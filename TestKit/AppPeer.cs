@@ -6,10 +6,11 @@ using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 
-namespace Broker.Tests.Infrastructure;
+namespace IotyDevice.TestKit;
 
 /// <summary>The IoTy App Builder's side: a separate, plain MQTTnet client (never the adapter under test) that
-/// publishes switch states to topic1, counts the device's "hello"s on topic2 and watches the status topic.</summary>
+/// publishes switch states to topic1, counts the device's "hello"s on topic2 and watches the status topic. What it
+/// receives is what really crossed the broker. It also serves as the raw-client baseline of the benchmarks.</summary>
 public sealed class AppPeer : IDisposable
 {
     private readonly IMqttClient _client;
@@ -17,27 +18,47 @@ public sealed class AppPeer : IDisposable
 
     public Signal Changed { get; } = new();
 
+    /// <summary>Called on MQTTnet's thread with each received message, before this peer does anything with it.</summary>
+    public Action<MqttApplicationMessageReceivedEventArgs> OnMessage { get; set; }
+
     private AppPeer(IMqttClient client)
     {
         _client = client;
         _client.ApplicationMessageReceivedAsync += e =>
         {
+            OnMessage?.Invoke(e);
             _received.Enqueue((e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray(), e.ApplicationMessage.Retain));
             Changed.Pulse();
             return Task.CompletedTask;
         };
     }
 
+    /// <summary>Connects as the app user of a TestKit broker; throws unless the broker accepts.</summary>
     public static AppPeer Connect(MosquittoBroker broker, string clientId = null, string host = "localhost")
+    {
+        (AppPeer peer, MqttClientConnectResultCode result) = TryConnect(broker.Port, MosquittoBroker.AppUser, MosquittoBroker.AppPassword,
+            TestPki.Instance.CaPem, clientId, host);
+        if (result != MqttClientConnectResultCode.Success)
+        {
+            peer.Dispose();
+            throw new InvalidOperationException("the app peer could not connect: " + result);
+        }
+        return peer;
+    }
+
+    /// <summary>Connects over TLS to any broker on this machine, trusting <paramref name="caPem"/>; returns the CONNACK
+    /// result (a refusal is a result, not an exception; the caller disposes the peer either way).</summary>
+    public static (AppPeer Peer, MqttClientConnectResultCode Result) TryConnect(int port, string user, string password, string caPem,
+        string clientId = null, string host = "localhost")
     {
         var factory = new MqttClientFactory();
         var trust = new X509Certificate2Collection();
-        trust.ImportFromPemFile(TestPki.Instance.CaPem);
+        trust.ImportFromPemFile(caPem);
         MqttClientOptions options = factory.CreateClientOptionsBuilder()
-            .WithTcpServer(host, broker.Port)
+            .WithTcpServer(host, port)
             .WithProtocolVersion(MqttProtocolVersion.V311)
             .WithClientId(clientId ?? "app-" + Guid.NewGuid().ToString("N")[..8])
-            .WithCredentials(MosquittoBroker.AppUser, MosquittoBroker.AppPassword)
+            .WithCredentials(user, password)
             .WithCleanSession(true)
             .WithTimeout(TimeSpan.FromSeconds(10))
             .WithTlsOptions(tls => tls.UseTls(true)
@@ -47,9 +68,7 @@ public sealed class AppPeer : IDisposable
             .Build();
         var peer = new AppPeer(factory.CreateMqttClient());
         MqttClientConnectResult result = peer._client.ConnectAsync(options).GetAwaiter().GetResult();
-        if (result.ResultCode != MqttClientConnectResultCode.Success)
-            throw new InvalidOperationException("the app peer could not connect: " + result.ResultCode);
-        return peer;
+        return (peer, result.ResultCode);
     }
 
     public void Subscribe(string topic, int qos = 1)
@@ -80,6 +99,9 @@ public sealed class AppPeer : IDisposable
 
     public string[] TextsOn(string topic) =>
         Received.Where(m => m.Topic == topic).Select(m => System.Text.Encoding.UTF8.GetString(m.Payload)).ToArray();
+
+    /// <summary>Everything received so far, one "topic: text" line each (for failure messages).</summary>
+    public string ReceivedText => string.Join("\n", Received.Select(m => m.Topic + ": " + System.Text.Encoding.UTF8.GetString(m.Payload)));
 
     public bool IsConnected => _client.IsConnected;
 

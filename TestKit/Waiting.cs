@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using Xunit.Sdk;
 
-namespace Broker.Tests.Infrastructure;
+namespace IotyDevice.TestKit;
 
 /// <summary>Something that changes (monitor lines, peer messages, broker log lines) pulses its Signal; waits
 /// re-check their condition on each pulse, so they end as soon as it holds and never sleep-poll blindly.</summary>
@@ -39,10 +38,18 @@ public sealed class Signal
     }
 }
 
+/// <summary>A failed wait or check that already carries its transcript (device monitor, broker log): a test
+/// framework shows it as it is, without adding the transcript again.</summary>
+public sealed class ScenarioFailure : Exception
+{
+    public ScenarioFailure(string message) : base(message) { }
+}
+
 public static class Wait
 {
-    /// <summary>Waits for <paramref name="condition"/> on <paramref name="signal"/>; on timeout fails the test
-    /// with what was awaited and the transcript (monitor lines, broker log) that shows why it did not happen.</summary>
+    /// <summary>Waits for <paramref name="condition"/> on <paramref name="signal"/>; on timeout throws a
+    /// <see cref="ScenarioFailure"/> naming what was awaited, with the transcript (monitor lines, broker log)
+    /// that shows why it did not happen.</summary>
     public static void Until(Signal signal, Func<bool> condition, TimeSpan timeout, string what, Func<string> transcript = null)
     {
         if (signal.WaitUntil(condition, timeout)) return;

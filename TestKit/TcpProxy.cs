@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Broker.Tests.Infrastructure;
+namespace IotyDevice.TestKit;
 
 /// <summary>A loopback TCP relay between the device and the broker that a test can cut: Cut() resets every
 /// relayed connection at once (RST, no DISCONNECT), which is what the broker sees when a board loses power or

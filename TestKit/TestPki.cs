@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Broker.Tests.Infrastructure;
+namespace IotyDevice.TestKit;
 
 /// <summary>Throwaway certificates made at test time (nothing secret is committed): a test CA, a server
 /// certificate for localhost/127.0.0.1 signed by it, a second unrelated CA (for "unknown CA"), and a server

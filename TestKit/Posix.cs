@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
 
-// The broker tests drive /usr/sbin/mosquitto and POSIX calls: Linux only.
+// The kit drives /usr/sbin/mosquitto and POSIX calls: Linux only (and so are the projects that use it).
 [assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
 
-namespace Broker.Tests.Infrastructure;
+namespace IotyDevice.TestKit;
 
 /// <summary>The few POSIX calls the broker fixture needs: signals by PID (a graceful SIGTERM; .NET's
 /// Process.Kill is SIGKILL only) and file ownership for the files mosquitto reads after dropping root.</summary>
