@@ -1,12 +1,12 @@
 using System;
 using System.Buffers;
-using System.IO;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Threading;
 using IotyDevice.Core;
+using IotyDevice.Host.Mqtt;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
@@ -92,6 +92,8 @@ namespace IotyDevice.Simulator
             string where = s.BrokerHost + ":" + s.BrokerPort;
             try
             {
+                // Trusts what the device is told to trust; null (device-store) leaves it to the OS store.
+                X509Certificate2Collection roots = CaTrust.LoadRoots(s.CaCertificate);
                 MqttClientOptions options = new MqttClientFactory().CreateClientOptionsBuilder()
                     .WithTcpServer(s.BrokerHost, s.BrokerPort)
                     .WithProtocolVersion(MqttProtocolVersion.V311)
@@ -99,10 +101,14 @@ namespace IotyDevice.Simulator
                     .WithCredentials(s.BrokerUsername, s.BrokerPassword)
                     .WithCleanSession(true)
                     .WithTimeout(TimeSpan.FromMilliseconds(TimeoutMs))
-                    .WithTlsOptions(tls => Trust(tls.UseTls(true)
-                        .WithTargetHost(s.BrokerHost)
-                        .WithSslProtocols(SslProtocols.Tls12 | SslProtocols.Tls13)
-                        .WithRevocationMode(X509RevocationMode.NoCheck), s.CaCertificate))
+                    .WithTlsOptions(tls =>
+                    {
+                        tls.UseTls(true)
+                            .WithTargetHost(s.BrokerHost)
+                            .WithSslProtocols(SslProtocols.Tls12 | SslProtocols.Tls13)
+                            .WithRevocationMode(X509RevocationMode.NoCheck);
+                        if (roots != null) tls.WithTrustChain(roots);
+                    })
                     .Build();
                 using (var timeout = new CancellationTokenSource(TimeoutMs))
                 {
@@ -131,32 +137,11 @@ namespace IotyDevice.Simulator
             catch (Exception e)
             {
                 client.Dispose();
-                string why = Find<AuthenticationException>(e) != null
+                string why = ExceptionChain.Find<AuthenticationException>(e) != null
                     ? "the broker's TLS certificate was not accepted with CaCertificate " + s.CaCertificate + " (the device's MQTT line says more)"
-                    : Innermost(e).Message;
+                    : ExceptionChain.Innermost(e).Message;
                 Report("cannot connect to " + where + ": " + why + "; retrying every " + RetryMs / 1000 + " s");
             }
-        }
-
-        /// <summary>Trusts what the device is told to trust: the CA file (or the built-in ISRG Root X1 file),
-        /// or the OS store for "device-store".</summary>
-        private static MqttClientTlsOptionsBuilder Trust(MqttClientTlsOptionsBuilder tls, string ca)
-        {
-            if (ca == DeviceSettings.DeviceCaStore) return tls;
-            var roots = new X509Certificate2Collection();
-            roots.ImportFromPemFile(ca == DeviceSettings.BuiltInIsrgRootX1 ? FindInRepository(Path.Combine("certs", "isrg-root-x1.pem")) : ca);
-            if (roots.Count == 0) throw new CryptographicException("no PEM certificate in " + ca);
-            return tls.WithTrustChain(roots);
-        }
-
-        private static string FindInRepository(string relative)
-        {
-            for (DirectoryInfo dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            {
-                string candidate = Path.Combine(dir.FullName, relative);
-                if (File.Exists(candidate)) return candidate;
-            }
-            return relative;
         }
 
         /// <summary>Publishes as the App Builder does (QoS 1: the broker keeps it for a device that is away) and
@@ -192,7 +177,7 @@ namespace IotyDevice.Simulator
             }
             catch (Exception e)
             {
-                _terminal.Sim("pub: " + Innermost(e).Message);
+                _terminal.Sim("pub: " + ExceptionChain.Innermost(e).Message);
                 return false;
             }
         }
@@ -203,21 +188,6 @@ namespace IotyDevice.Simulator
             if (problem == _lastProblem) return;
             _lastProblem = problem;
             _terminal.App(problem);
-        }
-
-        private static T Find<T>(Exception e) where T : Exception
-        {
-            for (; e != null; e = e.InnerException)
-            {
-                if (e is T found) return found;
-            }
-            return null;
-        }
-
-        private static Exception Innermost(Exception e)
-        {
-            while (e.InnerException != null) e = e.InnerException;
-            return e;
         }
 
         public void Dispose()

@@ -59,13 +59,12 @@ namespace IotyDevice.Simulator
             ISettingsSource settings = _args.SettingsPath == null ? StartEmbeddedBroker() : SettingsFile();
             if (settings == null) return ExitCannotStart;
 
-            var network = new SimulatedNetwork(SimulatedMac);
             var wakeup = new Wakeup();
+            var network = new SimulatedNetwork(SimulatedMac, wakeup);
             var button = new SimulatedButton(wakeup);
             var options = new DeviceOptions();
-            // The adapter's own trace (faults of fire-and-forget calls); quiet once stopping, when a QoS 1 publish
-            // cut short by the deliberate close is expected.
-            _transport = new MqttNetTransport(10000, line => { if (!_quit.IsCancellationRequested) _terminal.Sim(line); });
+            // The adapter's own trace: faults of fire-and-forget calls (it stays quiet about those its Close cut short).
+            _transport = new MqttNetTransport(10000, _terminal.Sim);
             var ports = new DevicePorts
             {
                 Network = network,

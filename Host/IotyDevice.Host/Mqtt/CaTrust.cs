@@ -12,8 +12,10 @@ namespace IotyDevice.Host.Mqtt
     /// <summary>Decides whether the broker's certificate is acceptable, the way the device's mbedTLS does with
     /// the one CA it is given: the chain must end at exactly the configured CA (not at whatever the PC's
     /// store trusts), and the certificate must name the host we dialled. Records why it refused, because
-    /// SslStream only reports "rejected by the callback" and the learner needs the reason.</summary>
-    internal sealed class CaTrust
+    /// SslStream only reports "rejected by the callback" and the learner needs the reason. Public only for
+    /// <see cref="LoadRoots"/>, so other MQTTnet clients on the PC (the simulator's App Builder peer) trust
+    /// exactly what the device is told to trust.</summary>
+    public sealed class CaTrust
     {
         private readonly X509Certificate2Collection _roots; // null = trust the OS store (DeviceCaStore)
         private readonly string _caName;
@@ -27,21 +29,27 @@ namespace IotyDevice.Host.Mqtt
         }
 
         /// <summary>Set when the certificate was refused; read after the handshake failed.</summary>
-        public volatile string Failure;
+        internal volatile string Failure;
 
         /// <summary>True once the broker's certificate was seen: the TLS handshake got that far.</summary>
-        public volatile bool CertificateSeen;
+        internal volatile bool CertificateSeen;
 
-        /// <summary>Loads the CA named by MqttConnectRequest.CaCertificate. Throws a Certificate fault naming the
-        /// file when it is missing or holds no certificate, so a typo in settings.json reads as such.</summary>
-        public static CaTrust For(string caCertificate, string host)
+        /// <summary>The trust for a connection to <paramref name="host"/> with the CA named by
+        /// MqttConnectRequest.CaCertificate; throws as <see cref="LoadRoots"/> does.</summary>
+        internal static CaTrust For(string caCertificate, string host)
         {
-            if (caCertificate == DeviceSettings.DeviceCaStore)
-                return new CaTrust(null, "the OS certificate store", host);
+            X509Certificate2Collection roots = LoadRoots(caCertificate);
+            return new CaTrust(roots, roots == null ? "the OS certificate store" : Path.GetFileName(PathOf(caCertificate)), host);
+        }
 
-            string path = string.IsNullOrEmpty(caCertificate) || caCertificate == DeviceSettings.BuiltInIsrgRootX1
-                ? FindBuiltInIsrgRootX1()
-                : caCertificate;
+        /// <summary>The CA certificates the CaCertificate setting names (the built-in ISRG Root X1 when empty), or
+        /// null for "device-store", where the PC's OS store stands in for the device's CA bundle. Throws a
+        /// Certificate fault naming the file when it is missing or holds no certificate, so a typo in
+        /// settings.json reads as such.</summary>
+        public static X509Certificate2Collection LoadRoots(string caCertificate)
+        {
+            if (caCertificate == DeviceSettings.DeviceCaStore) return null;
+            string path = PathOf(caCertificate);
             var roots = new X509Certificate2Collection();
             try
             {
@@ -53,7 +61,14 @@ namespace IotyDevice.Host.Mqtt
             }
             if (roots.Count == 0)
                 throw new MqttTransportException(TransportFault.Certificate, "CA certificate file " + path + " holds no PEM certificate", null);
-            return new CaTrust(roots, Path.GetFileName(path), host);
+            return roots;
+        }
+
+        private static string PathOf(string caCertificate)
+        {
+            return string.IsNullOrEmpty(caCertificate) || caCertificate == DeviceSettings.BuiltInIsrgRootX1
+                ? FindBuiltInIsrgRootX1()
+                : caCertificate;
         }
 
         /// <summary>The firmware embeds certs/isrg-root-x1.pem; on the PC we find the same file in the repository
@@ -70,7 +85,7 @@ namespace IotyDevice.Host.Mqtt
         }
 
         /// <summary>MQTTnet's certificate validation handler.</summary>
-        public bool Validate(MqttClientCertificateValidationEventArgs e)
+        internal bool Validate(MqttClientCertificateValidationEventArgs e)
         {
             CertificateSeen = true;
             if (e.Certificate == null)

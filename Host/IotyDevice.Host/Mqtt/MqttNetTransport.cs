@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Security.Authentication;
 using System.Threading;
 using System.Threading.Tasks;
@@ -15,6 +16,10 @@ namespace IotyDevice.Host.Mqtt
     /// threads (so the core's cross-thread queueing is exercised on the PC exactly as on the board).</summary>
     public sealed class MqttNetTransport : IMqttTransport, IDisposable
     {
+        /// <summary>How long Close() lets calls still in flight finish: the core publishes a QoS 1 "offline" just
+        /// before it closes, and the DISCONNECT must not overtake that PUBLISH's PUBACK.</summary>
+        private const int InFlightGraceMs = 500;
+
         private readonly MqttClientFactory _factory = new MqttClientFactory();
         private readonly int _connectTimeoutMs;
         private readonly Action<string> _trace;
@@ -36,7 +41,9 @@ namespace IotyDevice.Host.Mqtt
         private sealed class Connection
         {
             public readonly IMqttClient Client;
-            public volatile bool Closed;
+            public volatile bool Closed;          // lost or closed: nothing more reaches the core
+            public volatile bool ClosedOnPurpose; // by Close(): calls that fail from now on are expected
+            public readonly ConcurrentDictionary<Task, bool> InFlight = new ConcurrentDictionary<Task, bool>();
             public Connection(IMqttClient client) { Client = client; }
         }
 
@@ -139,7 +146,7 @@ namespace IotyDevice.Host.Mqtt
         {
             Connection c = _current;
             if (c == null || c.Closed) { _trace("MQTT: subscribe to " + topic + " while not connected"); return; }
-            Observe(Start(() => c.Client.SubscribeAsync(topic, (MqttQualityOfServiceLevel)qos, CancellationToken.None)), t =>
+            Observe(c, Start(() => c.Client.SubscribeAsync(topic, (MqttQualityOfServiceLevel)qos, CancellationToken.None)), t =>
             {
                 foreach (MqttClientSubscribeResultItem item in t.Result.Items)
                     if (item.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2)
@@ -158,7 +165,7 @@ namespace IotyDevice.Host.Mqtt
                 .WithRetainFlag(retain)
                 .Build();
             // MQTTnet writes the packet before its first real await, so calls keep their order on the wire.
-            Observe(Start(() => c.Client.PublishAsync(message, CancellationToken.None)), null, "publish to " + topic);
+            Observe(c, Start(() => c.Client.PublishAsync(message, CancellationToken.None)), null, "publish to " + topic);
         }
 
         private static Task<T> Start<T>(Func<Task<T>> call)
@@ -167,20 +174,25 @@ namespace IotyDevice.Host.Mqtt
             catch (Exception e) { return Task.FromException<T>(e); }
         }
 
-        /// <summary>Fire and forget, but never an unobserved fault: a failed call is traced; a dead connection is
-        /// reported by the DisconnectedAsync event instead.</summary>
-        private void Observe<T>(Task<T> task, Action<Task<T>> onSuccess, string what)
+        /// <summary>Fire and forget, but never an unobserved fault: a failed call is traced (unless Close() cut it
+        /// short); a dead connection is reported by the DisconnectedAsync event instead. Tracked until it ends, so
+        /// Close() can let it finish.</summary>
+        private void Observe<T>(Connection c, Task<T> task, Action<Task<T>> onSuccess, string what)
         {
+            c.InFlight.TryAdd(task, true);
             task.ContinueWith(t =>
             {
+                c.InFlight.TryRemove(t, out _);
+                if (c.ClosedOnPurpose && !t.IsCompletedSuccessfully) return;
                 if (t.IsFaulted) _trace("MQTT: " + what + " failed: " + t.Exception.GetBaseException().Message);
                 else if (t.IsCanceled) _trace("MQTT: " + what + " cancelled");
                 else if (onSuccess != null) onSuccess(t);
             }, TaskScheduler.Default);
         }
 
-        /// <summary>Sends DISCONNECT (so the broker discards the will: this is a deliberate close) and frees the
-        /// client. Bounded, idempotent, never throws, and raises no OnConnectionClosed.</summary>
+        /// <summary>Lets calls still in flight finish (up to <see cref="InFlightGraceMs"/>), sends DISCONNECT (so
+        /// the broker discards the will: this is a deliberate close) and frees the client. Bounded, idempotent,
+        /// never throws, and raises no OnConnectionClosed.</summary>
         public void Close()
         {
             Connection c;
@@ -191,10 +203,13 @@ namespace IotyDevice.Host.Mqtt
             }
             if (c == null) return;
             c.Closed = true;
+            c.ClosedOnPurpose = true;
             try
             {
                 if (c.Client.IsConnected)
                 {
+                    // WaitAny: a faulted call ends the wait without throwing (its fault is not news any more).
+                    Task.WaitAny(new[] { Task.WhenAll(c.InFlight.Keys) }, InFlightGraceMs);
                     using (var timeout = new CancellationTokenSource(Math.Min(_connectTimeoutMs, 2000)))
                         c.Client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), timeout.Token).GetAwaiter().GetResult();
                 }

@@ -5,6 +5,7 @@ using System.Security.Authentication;
 using IotyDevice.Core;
 using MQTTnet;
 using MQTTnet.Exceptions;
+using static IotyDevice.Host.Mqtt.ExceptionChain;
 
 namespace IotyDevice.Host.Mqtt
 {
@@ -68,26 +69,6 @@ namespace IotyDevice.Host.Mqtt
                 case MqttClientConnectResultCode.NotAuthorized: return ConnectResult.NotAuthorized;
                 default: return ConnectResult.ServerUnavailable;
             }
-        }
-
-        private static T Find<T>(Exception e) where T : Exception
-        {
-            for (; e != null; e = e.InnerException)
-            {
-                if (e is T found) return found;
-                if (e is AggregateException aggregate && aggregate.InnerExceptions.Count > 0)
-                {
-                    T inner = Find<T>(aggregate.InnerExceptions[0]);
-                    if (inner != null) return inner;
-                }
-            }
-            return null;
-        }
-
-        private static Exception Innermost(Exception e)
-        {
-            while (e.InnerException != null) e = e.InnerException;
-            return e;
         }
     }
 }

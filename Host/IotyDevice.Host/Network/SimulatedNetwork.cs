@@ -9,6 +9,7 @@ namespace IotyDevice.Host.Network
     public sealed class SimulatedNetwork : INetwork
     {
         private readonly byte[] _mac;
+        private readonly Wakeup _wakeup;
         private readonly object _gate = new object();
         private volatile bool _isUp;
         private bool _available = true;
@@ -17,10 +18,13 @@ namespace IotyDevice.Host.Network
         private int _joinCount;
 
         /// <param name="mac">The 6-byte WiFi MAC the chip ID (and so the MQTT client ID) is made from.</param>
-        public SimulatedNetwork(byte[] mac)
+        /// <param name="wakeup">The core's Wakeup: Drop() sets it so the loop sees the link go at once, as it sees a
+        /// button press; null leaves the drop to the loop's next timed pass (at most DeviceOptions.IdleWaitMs).</param>
+        public SimulatedNetwork(byte[] mac, Wakeup wakeup = null)
         {
             if (mac == null || mac.Length != 6) throw new ArgumentException("a MAC address is 6 bytes", "mac");
             _mac = (byte[])mac.Clone();
+            _wakeup = wakeup;
         }
 
         public bool IsUp
@@ -72,6 +76,7 @@ namespace IotyDevice.Host.Network
                 _available = false;
                 _isUp = false;
             }
+            if (_wakeup != null) _wakeup.Set();
         }
 
         /// <summary>The access point is back; the core's next Join succeeds (the link stays down until then).</summary>
