@@ -14,7 +14,7 @@ namespace IotyDevice.Firmware
             Wakeup wakeup = new Wakeup();
             DevicePorts ports = new DevicePorts
             {
-                Network = new WifiNetwork(),
+                Network = new WifiNetwork(wakeup),
                 Mqtt = new M2MqttTransport(),
                 Button = new GpioBootButton(BootButtonPin, wakeup),
                 Clock = new DeviceClock(),

@@ -19,11 +19,13 @@ namespace IotyDevice.Firmware
         private readonly Flag _up = new Flag();
         private readonly Flag _linkUp = new Flag();
 
+        private readonly Wakeup _wakeup;
         private string _lastErrorDetail = "";
         private byte[] _mac;
 
-        public WifiNetwork()
+        public WifiNetwork(Wakeup wakeup)
         {
+            _wakeup = wakeup;
             // IsUp is polled every loop pass; the events keep it a field read instead of a walk over all
             // interfaces each time. AutoReconnect (the helper's default) brings the link back by itself and
             // these events report it.
@@ -111,15 +113,18 @@ namespace IotyDevice.Firmware
             }
         }
 
+        // Both run on nanoFramework's event thread: record, then wake the main loop so a drop is acted on at once.
         private void OnAddressChanged(object sender, EventArgs e)
         {
             Put(_up, HasIpAddress());
+            _wakeup.Set();
         }
 
         private void OnAvailabilityChanged(object sender, NetworkAvailabilityEventArgs e)
         {
             Put(_linkUp, e.IsAvailable);
             Put(_up, e.IsAvailable && HasIpAddress());
+            _wakeup.Set();
         }
 
         private static void Put(Flag flag, bool value)
