@@ -125,4 +125,57 @@ public class InboxTests
         Assert.Equal(Enumerable.Range(0, total), seen);
         Assert.Equal(0, inbox.Dropped);
     }
+
+    [Fact]
+    public void A_qos0_flood_never_pushes_out_a_waiting_qos1_message()
+    {
+        var inbox = new Inbox(4, 10_000);
+        inbox.Put("topic1", new byte[] { 0 }, false);
+        inbox.Put("topic1", new byte[] { 1 }, true);
+        for (byte i = 10; i < 50; i++)
+        {
+            inbox.Put("topic1", new[] { i }, false);
+        }
+
+        var kept = new List<byte>();
+        while (inbox.TryTake(out _, out var payload))
+        {
+            kept.Add(payload[0]);
+        }
+
+        Assert.Equal(new byte[] { 1, 47, 48, 49 }, kept);
+        Assert.Equal(38, inbox.Dropped);
+    }
+
+    [Fact]
+    public void A_qos0_message_into_an_inbox_full_of_qos1_messages_is_the_one_dropped()
+    {
+        var inbox = new Inbox(2, 10_000);
+        inbox.Put("topic1", new byte[] { 1 }, true);
+        inbox.Put("topic1", new byte[] { 2 }, true);
+        inbox.Put("topic1", new byte[] { 3 }, false);
+        Assert.Equal(1, inbox.Dropped);
+        Assert.True(inbox.TryTake(out _, out var first));
+        Assert.True(inbox.TryTake(out _, out var second));
+        Assert.Equal(new byte[] { 1, 2 }, new[] { first[0], second[0] });
+    }
+
+    [Fact]
+    public void Removing_from_the_middle_keeps_the_order_across_the_ring_wrap()
+    {
+        var inbox = new Inbox(3, 10_000);
+        inbox.Put("t", new byte[] { 1 }, false);
+        inbox.TryTake(out _, out _);
+        inbox.Put("t", new byte[] { 2 }, true);  // the ring now wraps: head is slot 1
+        inbox.Put("t", new byte[] { 3 }, false);
+        inbox.Put("t", new byte[] { 4 }, true);
+        inbox.Put("t", new byte[] { 5 }, false); // pushes out 3, the oldest QoS 0
+        var kept = new List<byte>();
+        while (inbox.TryTake(out _, out var payload))
+        {
+            kept.Add(payload[0]);
+        }
+
+        Assert.Equal(new byte[] { 2, 4, 5 }, kept);
+    }
 }

@@ -153,7 +153,7 @@ namespace IotyDevice.Core
             }
 
             Print("Inbox: " + dropped.ToString() + " messages dropped so far (they arrive faster than they print; the inbox holds "
-                  + _inbox.Capacity.ToString() + ", oldest go first)");
+                  + _inbox.Capacity.ToString() + "; the oldest QoS 0 ones go first)");
             _reportedDrops = dropped;
             _lastDropReportMs = now;
         }

@@ -4,11 +4,12 @@ namespace IotyDevice.Core
 {
     /// <summary>A bounded queue of received messages between the MQTT library's threads (which only put) and the
     /// main loop (which takes). Slots are allocated once, so taking a message allocates nothing.
-    /// When full, a QoS 0 message pushes out the oldest one (MQTT lets QoS 0 be lost, and for an App Builder
-    /// switch the newest state matters most). A QoS 1 or 2 message was promised by the broker, e.g. the backlog
-    /// kept for a persistent session: its put waits for room instead, which holds the library's thread (MQTTnet
-    /// acknowledges only after the callback, so the broker slows down; M2Mqtt keeps the rest in its own queue).
-    /// Only if the loop takes nothing for <c>keepWaitMs</c> is the oldest message dropped, so no thread is stuck.</summary>
+    /// When full, a QoS 0 message pushes out the oldest QoS 0 message (MQTT lets QoS 0 be lost, and for an App
+    /// Builder switch the newest state matters most), or is itself dropped if only QoS 1/2 messages are waiting.
+    /// A QoS 1 or 2 message was promised by the broker, e.g. the backlog kept for a persistent session: its put
+    /// waits for room instead, which holds the library's thread (MQTTnet acknowledges only after the callback, so
+    /// the broker slows down; M2Mqtt keeps the rest in its own queue). Only if the loop takes nothing for
+    /// <c>keepWaitMs</c> is the oldest message dropped, so no thread is stuck for good. Every drop is counted.</summary>
     public class Inbox
     {
         private const int WaitSliceMs = 50;
@@ -18,6 +19,7 @@ namespace IotyDevice.Core
         private readonly int _keepWaitMs;
         private readonly string[] _topics;
         private readonly byte[][] _payloads;
+        private readonly bool[] _mustKeep;
         private int _head;
         private int _count;
         private int _dropped;
@@ -27,6 +29,7 @@ namespace IotyDevice.Core
             _keepWaitMs = keepWaitMs;
             _topics = new string[capacity];
             _payloads = new byte[capacity][];
+            _mustKeep = new bool[capacity];
         }
 
         public int Capacity { get { return _topics.Length; } }
@@ -51,20 +54,20 @@ namespace IotyDevice.Core
             {
                 lock (_sync)
                 {
-                    bool full = _count == _topics.Length;
-                    if (!full || !mustKeep || waitedMs >= _keepWaitMs)
+                    if (_count < _topics.Length || TryMakeRoom(mustKeep, waitedMs >= _keepWaitMs))
                     {
-                        if (full)
-                        {
-                            _head = (_head + 1) % _topics.Length;
-                            _count--;
-                            _dropped++;
-                        }
-
                         int tail = (_head + _count) % _topics.Length;
                         _topics[tail] = topic;
                         _payloads[tail] = payload;
+                        _mustKeep[tail] = mustKeep;
                         _count++;
+                        return;
+                    }
+
+                    if (!mustKeep)
+                    {
+                        // Only promised messages are waiting: this QoS 0 one is the one to lose.
+                        _dropped++;
                         return;
                     }
                 }
@@ -90,11 +93,65 @@ namespace IotyDevice.Core
                 payload = _payloads[_head];
                 _topics[_head] = null;
                 _payloads[_head] = null;
+                _mustKeep[_head] = false;
                 _head = (_head + 1) % _topics.Length;
                 _count--;
                 _roomMade.Set();
                 return true;
             }
+        }
+
+        // Under the lock, inbox full. A QoS 0 arrival may push out the oldest QoS 0 message; a QoS 1/2 arrival
+        // only once it has waited long enough, and then the oldest message of any kind goes.
+        private bool TryMakeRoom(bool mustKeep, bool waitedEnough)
+        {
+            if (mustKeep && !waitedEnough)
+            {
+                return false;
+            }
+
+            int victim = waitedEnough ? 0 : OldestDroppable();
+            if (victim < 0)
+            {
+                return false;
+            }
+
+            RemoveAt(victim);
+            _dropped++;
+            return true;
+        }
+
+        private int OldestDroppable()
+        {
+            for (int i = 0; i < _count; i++)
+            {
+                if (!_mustKeep[(_head + i) % _topics.Length])
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        /// <summary>Removes the message <paramref name="offset"/> places after the oldest, closing the gap.</summary>
+        private void RemoveAt(int offset)
+        {
+            int n = _topics.Length;
+            for (int i = offset; i < _count - 1; i++)
+            {
+                int to = (_head + i) % n;
+                int from = (_head + i + 1) % n;
+                _topics[to] = _topics[from];
+                _payloads[to] = _payloads[from];
+                _mustKeep[to] = _mustKeep[from];
+            }
+
+            int last = (_head + _count - 1) % n;
+            _topics[last] = null;
+            _payloads[last] = null;
+            _mustKeep[last] = false;
+            _count--;
         }
     }
 }
