@@ -84,7 +84,7 @@ public static class Markdown
         md.AppendLine("  tenth of it, and on a board without PSRAM the TLS buffers are what makes memory tight (see README).");
         md.AppendLine("- **M2Mqtt**: four threads of its own (receive, keep-alive, event dispatch, in-flight processing) and three unbounded");
         md.AppendLine("  `Queue`s (in-flight, internal, event). The core's listener runs on M2Mqtt's thread and only puts into the inbox, so for");
-        md.AppendLine("  QoS 0 nothing waits there: a flood drops the oldest inbox entries (section 4) and M2Mqtt's event queue does not grow");
+        md.AppendLine("  QoS 0 nothing waits there: a flood drops QoS 0 messages (section 4) and M2Mqtt's event queue does not grow");
         md.AppendLine("  because of the core. A QoS 1 (or 2) message is not dropped when it meets a full inbox: its put waits for room (up to");
         md.AppendLine($"  `InboxKeepWaitMs` = {o.InboxKeepWaitMs} ms, then the oldest goes after all so no library thread hangs), so a QoS 1 backlog waits in");
         md.AppendLine("  M2Mqtt's own queue (MQTTnet on the host instead acknowledges later and the broker slows down).");
@@ -94,9 +94,8 @@ public static class Markdown
         }
         else
         {
-            md.AppendLine("  **But** once a QoS 1 message is in the inbox, a QoS 0 message arriving into the full inbox pushes out the oldest entry");
-            md.AppendLine("  whatever its QoS, so a QoS 1 message can still be lost behind a QoS 0 flood (section 4, row \"QoS 1 message right after");
-            md.AppendLine("  each flood\": " + qos1.Device + "). The drops are QoS 0 at the door, not QoS 0 only.");
+            md.AppendLine("  **But** in this run a QoS 1 message that had got into the inbox was lost behind a QoS 0 flood (section 4, row");
+            md.AppendLine("  \"QoS 1 message right after each flood\": " + qos1.Device + "), so the drops were not QoS 0 only.");
         }
         md.AppendLine($"- **Why {o.InboxCapacity} fits**: the inbox's worst case is fixed by the count and does not grow with the flood (section 4: live memory "
             + (live == null ? "n/a" : (live.Verdict == Verdict.Met ? "flat" : "NOT flat") + ", " + live.Device) + "),");
