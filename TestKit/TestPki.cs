@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using IotyDevice.Host.Pki;
 
 namespace IotyDevice.TestKit;
 
@@ -39,30 +40,15 @@ public sealed class TestPki
 
     private static X509Certificate2 MakeCa(string subject, ECDsa key)
     {
-        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 1, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         DateTimeOffset now = DateTimeOffset.UtcNow;
-        return request.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
+        return LocalPki.CreateCa(subject, key, now.AddDays(-1), now.AddDays(30));
     }
 
     private static ServerFiles Issue(string dir, string name, X509Certificate2 ca, ECDsa caKey, string[] dnsNames, IPAddress[] ips)
     {
         using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=" + (dnsNames.Length > 0 ? dnsNames[0] : "server"), key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        foreach (string dns in dnsNames) san.AddDnsName(dns);
-        foreach (IPAddress ip in ips) san.AddIpAddress(ip);
-        request.CertificateExtensions.Add(san.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(new OidCollection { new Oid("1.3.6.1.5.5.7.3.1") }, false));
-        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
-        byte[] serial = RandomNumberGenerator.GetBytes(12);
-        serial[0] &= 0x7F;
         DateTimeOffset now = DateTimeOffset.UtcNow;
-        using X509Certificate2 cert = request.Create(ca.SubjectName, X509SignatureGenerator.CreateForECDsa(caKey), now.AddDays(-1), now.AddDays(30), serial);
+        using X509Certificate2 cert = LocalPki.IssueServer(ca, caKey, key, dnsNames, ips, now.AddDays(-1), now.AddDays(30));
         string keyPath = Write(dir, name + ".key", key.ExportPkcs8PrivateKeyPem());
         Posix.RestrictToMosquittoGroup(keyPath);
         return new ServerFiles(Write(dir, name + ".pem", cert.ExportCertificatePem()), keyPath);

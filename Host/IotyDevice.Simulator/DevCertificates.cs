@@ -3,6 +3,7 @@ using System.IO;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using IotyDevice.Host.Pki;
 using System.Threading;
 
 namespace IotyDevice.Simulator
@@ -104,26 +105,11 @@ namespace IotyDevice.Simulator
             using (ECDsa caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256))
             using (ECDsa serverKey = ECDsa.Create(ECCurve.NamedCurves.nistP256))
             {
-                var caRequest = new CertificateRequest("CN=IotyDevice simulator development CA (this PC only), O=IotyDevice", caKey, HashAlgorithmName.SHA256);
-                caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
-                caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-                caRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(caRequest.PublicKey, false));
-                using (X509Certificate2 ca = caRequest.CreateSelfSigned(now.AddHours(-1), now.AddYears(2)))
+                using (X509Certificate2 ca = LocalPki.CreateCa("CN=IotyDevice simulator development CA (this PC only), O=IotyDevice", caKey,
+                    now.AddHours(-1), now.AddYears(2)))
                 {
-                    var request = new CertificateRequest("CN=localhost", serverKey, HashAlgorithmName.SHA256);
-                    var names = new SubjectAlternativeNameBuilder();
-                    names.AddDnsName("localhost");
-                    names.AddIpAddress(IPAddress.Loopback);
-                    names.AddIpAddress(IPAddress.IPv6Loopback);
-                    request.CertificateExtensions.Add(names.Build());
-                    request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-                    request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-                    request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(new OidCollection { new Oid("1.3.6.1.5.5.7.3.1") }, false));
-                    request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
-                    byte[] serial = RandomNumberGenerator.GetBytes(12);
-                    serial[0] &= 0x7F;
-                    using (X509Certificate2 server = request.Create(ca.SubjectName, X509SignatureGenerator.CreateForECDsa(caKey),
-                        now.AddHours(-1), now.AddYears(1), serial))
+                    using (X509Certificate2 server = LocalPki.IssueServer(ca, caKey, serverKey, new[] { "localhost" },
+                        new[] { IPAddress.Loopback, IPAddress.IPv6Loopback }, now.AddHours(-1), now.AddYears(1)))
                     {
                         WritePrivate(ServerKeyPath, serverKey.ExportPkcs8PrivateKeyPem() + "\n");
                         File.WriteAllText(ServerPemPath, server.ExportCertificatePem() + "\n");
