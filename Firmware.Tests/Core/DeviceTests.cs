@@ -174,6 +174,24 @@ public class DeviceTests
     }
 
     [Fact]
+    public void A_press_just_after_the_library_reports_a_loss_is_kept_for_the_next_connection()
+    {
+        var rig = new DeviceRig().StartOnline();
+        rig.Button.IsDown = true;
+        rig.Device.Step();
+        rig.Clock.Advance(rig.Options.DebounceMs + 1);
+        rig.Mqtt.Listener.OnConnectionClosed();
+        rig.Device.Step(); // the press settles in the very pass that first sees the loss
+        rig.Button.IsDown = false;
+
+        Assert.True(rig.RunUntil(() => rig.Mqtt.Connects.Count == 2 && rig.Device.State == ConnectionState.Online));
+        var topics = rig.Mqtt.Publishes.Select(p => p.Topic).ToList();
+        int secondOnline = topics.LastIndexOf(ChipIdOfFakeMac + "/status");
+        Assert.True(topics.IndexOf("topic2") > secondOnline, "hello went to the dead connection: " + string.Join(", ", topics));
+        Assert.Single(rig.Mqtt.PublishedTexts("topic2"));
+    }
+
+    [Fact]
     public void After_the_connection_drops_it_reconnects_and_subscribes_again()
     {
         var rig = new DeviceRig().StartOnline();

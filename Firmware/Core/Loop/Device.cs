@@ -160,7 +160,9 @@ namespace IotyDevice.Core
 
         private void OnBootPress()
         {
-            if (_state == ConnectionState.Online)
+            // A loss the library has reported but the loop has not acted on yet counts as offline: a publish
+            // handed to a closed connection would be lost while the monitor said "sent".
+            if (_state == ConnectionState.Online && !_connectionLost.IsSet)
             {
                 PublishHello();
             }
