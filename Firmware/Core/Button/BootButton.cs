@@ -18,9 +18,6 @@ namespace IotyDevice.Core
             _lastChangeMs = nowMs;
         }
 
-        /// <summary>True while the settled level is down (including a press held through reset).</summary>
-        public bool IsHeld { get { return _settledDown; } }
-
         /// <summary>Feeds one sample; returns true exactly once per press, when the press has settled.</summary>
         public bool Sample(bool rawDown, long nowMs)
         {
