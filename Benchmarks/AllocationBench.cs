@@ -30,11 +30,12 @@ public static class AllocationBench
 
     private sealed class FakeTransport : IMqttTransport
     {
-        private static readonly ConnectResult Accepted = new ConnectResult(ConnectResult.Accepted, false);
+        private static readonly ConnectResult Accepted = new ConnectResult(ConnectResult.Accepted, false, 1);
         public IMqttListener Listener;
         public ConnectResult Connect(MqttConnectRequest request) => Accepted;
-        public void Subscribe(string topic, int qos) { }
-        public void Publish(string topic, byte[] payload, int qos, bool retain) { }
+        public bool IsConnected => true;
+        public int Subscribe(string topic, int qos) => 1;
+        public int Publish(string topic, byte[] payload, int qos, bool retain) => qos == 0 ? 0 : 2;
         public void Close() { }
         public void SetListener(IMqttListener listener) => Listener = listener;
     }

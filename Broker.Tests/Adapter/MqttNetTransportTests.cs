@@ -27,7 +27,11 @@ public sealed class MqttNetTransportTests
             Changed.Pulse();
         }
 
-        public void OnConnectionClosed()
+        public void OnSubscribed(int connection, int messageId, int grantedQos) { }
+
+        public void OnPublished(int connection, int messageId, bool confirmed) { }
+
+        public void OnConnectionClosed(int connection)
         {
             Interlocked.Increment(ref Closed);
             Changed.Pulse();
@@ -220,8 +224,10 @@ public sealed class MqttNetTransportTests
             Assert.True(transport.Connect(Request(broker.Port)).IsAccepted);
             broker.Kill();
             Wait.Until(listener.Changed, () => listener.Closed > 0, TimeSpan.FromSeconds(5), "OnConnectionClosed after the broker died", broker.LogText);
-            transport.Publish("topic2", new byte[] { 1 }, 1, false); // returns at once even though the link is gone
-            transport.Subscribe("topic1", 1);
+            // Nothing is handed to a dead connection: the caller is told, so it keeps the work (a press) for later.
+            Assert.False(transport.IsConnected);
+            Assert.Throws<MqttNotConnectedException>(() => transport.Publish("topic2", new byte[] { 1 }, 1, false));
+            Assert.Throws<MqttNotConnectedException>(() => transport.Subscribe("topic1", 1));
             transport.Close();
             Assert.Equal(1, listener.Closed);
         });

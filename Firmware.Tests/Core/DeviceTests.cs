@@ -148,7 +148,7 @@ public class DeviceTests
     {
         var rig = new DeviceRig().StartOnline();
         rig.Receive("topic1", "last words");
-        rig.Mqtt.Listener.OnConnectionClosed();
+        rig.Mqtt.RaiseConnectionClosed();
         rig.Device.Step();
         Assert.Contains("Received on topic1: last words", rig.Monitor.Lines);
         Assert.Single(rig.Mqtt.Connects);
@@ -166,7 +166,7 @@ public class DeviceTests
         // The library's thread still hands over messages while the loop prints, for longer than the backoff.
         rig.Monitor.OnLine = line => { if (line.StartsWith("Received") && trickle++ < 3000) { rig.Receive("topic1", "late"); } };
         rig.Receive("topic1", "first");
-        rig.Mqtt.Listener.OnConnectionClosed();
+        rig.Mqtt.RaiseConnectionClosed();
 
         Assert.True(rig.RunUntil(() => rig.Mqtt.Connects.Count == 2));
         Assert.Equal(new[] { 0 }, inboxAtConnect);
@@ -180,7 +180,7 @@ public class DeviceTests
         rig.Button.IsDown = true;
         rig.Device.Step();
         rig.Clock.Advance(rig.Options.DebounceMs + 1);
-        rig.Mqtt.Listener.OnConnectionClosed();
+        rig.Mqtt.RaiseConnectionClosed();
         rig.Device.Step(); // the press settles in the very pass that first sees the loss
         rig.Button.IsDown = false;
 
@@ -195,7 +195,7 @@ public class DeviceTests
     public void After_the_connection_drops_it_reconnects_and_subscribes_again()
     {
         var rig = new DeviceRig().StartOnline();
-        rig.Mqtt.Listener.OnConnectionClosed();
+        rig.Mqtt.RaiseConnectionClosed();
         Assert.True(rig.RunUntil(() => rig.Mqtt.Connects.Count == 2 && rig.Device.State == ConnectionState.Online));
 
         Assert.Equal(2, rig.Mqtt.Subscribes.Count(s => s.Topic == "topic1"));
@@ -342,7 +342,7 @@ public class DeviceTests
         var connectTimes = new List<long>();
         for (int i = 0; i < 6; i++)
         {
-            rig.Mqtt.Listener.OnConnectionClosed();
+            rig.Mqtt.RaiseConnectionClosed();
             int before = rig.Mqtt.Connects.Count;
             Assert.True(rig.RunUntil(() => rig.Mqtt.Connects.Count > before && rig.Device.State == ConnectionState.Online));
             connectTimes.Add(rig.Clock.NowMs);
@@ -360,13 +360,13 @@ public class DeviceTests
         rig.StartOnline();
         for (int i = 0; i < 5; i++)
         {
-            rig.Mqtt.Listener.OnConnectionClosed();
+            rig.Mqtt.RaiseConnectionClosed();
             int before = rig.Mqtt.Connects.Count;
             rig.RunUntil(() => rig.Mqtt.Connects.Count > before && rig.Device.State == ConnectionState.Online);
         }
 
         rig.Clock.Advance(61_000);
-        rig.Mqtt.Listener.OnConnectionClosed();
+        rig.Mqtt.RaiseConnectionClosed();
         long dropped = rig.Clock.NowMs;
         Assert.True(rig.RunUntil(() => rig.Mqtt.Connects.Count == 7));
         Assert.True(rig.Clock.NowMs - dropped <= 1_100, (rig.Clock.NowMs - dropped) + "\n" + rig.Monitor.Transcript);
@@ -535,7 +535,7 @@ public class DeviceTests
     {
         var rig = new DeviceRig().StartOnline();
         rig.Wakeup.Wait(0);
-        rig.Mqtt.Listener.OnConnectionClosed();
+        rig.Mqtt.RaiseConnectionClosed();
         Assert.True(rig.Wakeup.Wait(0));
     }
 

@@ -30,12 +30,24 @@ public sealed class FakeMqtt : IMqttTransport
             throw e;
         }
 
-        return new ConnectResult((int)outcome, sessionPresent: false);
+        Connection = Connects.Count;
+        return new ConnectResult((int)outcome, sessionPresent: false, Connection);
     }
 
-    public void Subscribe(string topic, int qos) => Subscribes.Add((topic, qos));
+    /// <summary>The number of the last connection handed out (events of the current connection carry it).</summary>
+    public int Connection { get; private set; }
 
-    public void Publish(string topic, byte[] payload, int qos, bool retain)
+    public bool IsConnected { get; set; } = true;
+
+    private int _lastMessageId;
+
+    public int Subscribe(string topic, int qos)
+    {
+        Subscribes.Add((topic, qos));
+        return ++_lastMessageId;
+    }
+
+    public int Publish(string topic, byte[] payload, int qos, bool retain)
     {
         if (ThrowOnPublish)
         {
@@ -43,7 +55,11 @@ public sealed class FakeMqtt : IMqttTransport
         }
 
         Publishes.Add((topic, payload, qos, retain));
+        return qos == 0 ? 0 : ++_lastMessageId;
     }
+
+    /// <summary>The library reports the current connection lost, as on its own thread.</summary>
+    public void RaiseConnectionClosed() => Listener.OnConnectionClosed(Connection);
 
     public void Close() => Closes++;
 

@@ -37,6 +37,9 @@ namespace IotyDevice.Core
         private long _nextClockCheckMs;
         private bool _clockWaitReported;
         private long _onlineSinceMs;
+        // The transport's number of the connection the loop is using (0: none). Written by the loop, read by the
+        // library's threads to tell a late event of a closed connection from news about the current one.
+        private int _connection;
         private readonly Flag _connectionLost = new Flag();
         private string _lastFailure;
         private int _failureRepeats;
@@ -369,6 +372,7 @@ namespace IotyDevice.Core
                 return;
             }
 
+            System.Threading.Interlocked.Exchange(ref _connection, result.Connection);
             _lastFailure = null;
             Print(result.SessionPresent
                 ? "MQTT: connected (session resumed: messages the broker kept will follow)"
@@ -590,6 +594,7 @@ namespace IotyDevice.Core
 
         private void CloseQuietly()
         {
+            System.Threading.Interlocked.Exchange(ref _connection, 0);
             try
             {
                 _ports.Mqtt.Close();
@@ -626,8 +631,21 @@ namespace IotyDevice.Core
                 _device._wakeup.Set();
             }
 
-            public void OnConnectionClosed()
+            public void OnSubscribed(int connection, int messageId, int grantedQos)
             {
+            }
+
+            public void OnPublished(int connection, int messageId, bool confirmed)
+            {
+            }
+
+            public void OnConnectionClosed(int connection)
+            {
+                if (connection != System.Threading.Interlocked.CompareExchange(ref _device._connection, 0, 0))
+                {
+                    return; // a connection the loop has already closed and left behind
+                }
+
                 _device._connectionLost.Set();
                 _device._wakeup.Set();
             }

@@ -34,13 +34,20 @@ namespace IotyDevice.Core
         public const int BadUsernameOrPassword = 4;
         public const int NotAuthorized = 5;
 
+        /// <summary>The SUBACK return code of a refused subscription (MQTT 3.1.1: 0x80).</summary>
+        public const int SubscriptionRefused = 0x80;
+
         public readonly int Code;
         public readonly bool SessionPresent;
 
-        public ConnectResult(int code, bool sessionPresent)
+        /// <summary>The transport's number for this connection; its events carry it (see <see cref="IMqttTransport"/>).</summary>
+        public readonly int Connection;
+
+        public ConnectResult(int code, bool sessionPresent, int connection)
         {
             Code = code;
             SessionPresent = sessionPresent;
+            Connection = connection;
         }
 
         public bool IsAccepted { get { return Code == Accepted; } }
@@ -61,6 +68,12 @@ namespace IotyDevice.Core
         Timeout = 4,
         /// <summary>Anything else.</summary>
         Other = 5,
+        /// <summary>The broker (or something in between) closed the connection before its CONNACK arrived.</summary>
+        ClosedBeforeConnack = 6,
+        /// <summary>The MQTT library refused the request itself before sending it (e.g. M2Mqtt's WillWrong).</summary>
+        Rejected = 7,
+        /// <summary>A publish or subscribe was asked of a transport with no open connection; nothing was queued.</summary>
+        NotConnected = 8,
     }
 
     /// <summary>A transport could not reach the point of a CONNACK. The message is for the monitor.</summary>
@@ -72,6 +85,16 @@ namespace IotyDevice.Core
             : base(message, inner)
         {
             Fault = fault;
+        }
+    }
+
+    /// <summary>Thrown by Publish/Subscribe when there is no open connection: the work was not handed to the
+    /// library, so the caller still owns it (M2Mqtt would queue it on a dead client and never send it).</summary>
+    public class MqttNotConnectedException : MqttTransportException
+    {
+        public MqttNotConnectedException(string message)
+            : base(TransportFault.NotConnected, message, null)
+        {
         }
     }
 }

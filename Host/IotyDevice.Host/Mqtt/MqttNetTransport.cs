@@ -26,6 +26,7 @@ namespace IotyDevice.Host.Mqtt
         private readonly object _gate = new object();
         private volatile Connection _current; // read lock-free by Subscribe/Publish
         private volatile IMqttListener _listener;
+        private int _connections; // numbers the connections; events carry their connection's number
 
         /// <param name="connectTimeoutMs">Bounds TCP connect + TLS handshake + CONNACK, and later acks.</param>
         /// <param name="trace">Where faults of the fire-and-forget calls go (they are otherwise only visible as a
@@ -41,10 +42,14 @@ namespace IotyDevice.Host.Mqtt
         private sealed class Connection
         {
             public readonly IMqttClient Client;
+            public readonly int Number;
+            private int _lastMessageId;
             public volatile bool Closed;          // lost or closed: nothing more reaches the core
             public volatile bool ClosedOnPurpose; // by Close(): calls that fail from now on are expected
             public readonly ConcurrentDictionary<Task, bool> InFlight = new ConcurrentDictionary<Task, bool>();
-            public Connection(IMqttClient client) { Client = client; }
+            public Connection(IMqttClient client, int number) { Client = client; Number = number; }
+            /// <summary>The transport's own ids: MQTTnet assigns packet ids only once a call is under way.</summary>
+            public int NextMessageId() { return Interlocked.Increment(ref _lastMessageId); }
         }
 
         public void SetListener(IMqttListener listener) { _listener = listener; }
@@ -53,7 +58,7 @@ namespace IotyDevice.Host.Mqtt
         {
             Close(); // one connection at a time, as on the device
             CaTrust trust = CaTrust.For(request.CaCertificate, request.Host);
-            var connection = new Connection(_factory.CreateMqttClient());
+            var connection = new Connection(_factory.CreateMqttClient(), Interlocked.Increment(ref _connections));
             IMqttClient client = connection.Client;
             client.ApplicationMessageReceivedAsync += e => Deliver(connection, e);
             client.DisconnectedAsync += e =>
@@ -63,7 +68,7 @@ namespace IotyDevice.Host.Mqtt
                 {
                     connection.Closed = true;
                     IMqttListener listener = _listener;
-                    if (listener != null) listener.OnConnectionClosed();
+                    if (listener != null) listener.OnConnectionClosed(connection.Number);
                 }
                 return Task.CompletedTask;
             };
@@ -92,9 +97,25 @@ namespace IotyDevice.Host.Mqtt
             if (result.ResultCode != MqttClientConnectResultCode.Success)
             {
                 Close();
-                return new ConnectResult(TransportFaults.ToMqtt311(result.ResultCode), false);
+                return new ConnectResult(TransportFaults.ToMqtt311(result.ResultCode), false, connection.Number);
             }
-            return new ConnectResult(ConnectResult.Accepted, result.IsSessionPresent);
+            return new ConnectResult(ConnectResult.Accepted, result.IsSessionPresent, connection.Number);
+        }
+
+        public bool IsConnected
+        {
+            get
+            {
+                Connection c = _current;
+                return c != null && !c.Closed && c.Client.IsConnected;
+            }
+        }
+
+        private Connection Open(string what)
+        {
+            Connection c = _current;
+            if (c == null || c.Closed) throw new MqttNotConnectedException("MQTT is not connected; " + what + " was not sent");
+            return c;
         }
 
         private MqttClientOptions BuildOptions(MqttConnectRequest r, CaTrust trust)
@@ -142,30 +163,44 @@ namespace IotyDevice.Host.Mqtt
             return Task.CompletedTask; // MQTTnet then sends the QoS 1 PUBACK
         }
 
-        public void Subscribe(string topic, int qos)
+        public int Subscribe(string topic, int qos)
         {
-            Connection c = _current;
-            if (c == null || c.Closed) { _trace("MQTT: subscribe to " + topic + " while not connected"); return; }
+            Connection c = Open("the subscription to " + topic);
+            int id = c.NextMessageId();
             Observe(c, Start(() => c.Client.SubscribeAsync(topic, (MqttQualityOfServiceLevel)qos, CancellationToken.None)), t =>
             {
                 foreach (MqttClientSubscribeResultItem item in t.Result.Items)
-                    if (item.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2)
-                        _trace("MQTT: subscribe to " + topic + " refused: " + item.ResultCode);
+                {
+                    int granted = item.ResultCode <= MqttClientSubscribeResultCode.GrantedQoS2
+                        ? (int)item.ResultCode
+                        : ConnectResult.SubscriptionRefused;
+                    Raise(c, l => l.OnSubscribed(c.Number, id, granted));
+                }
             }, "subscribe to " + topic);
+            return id;
         }
 
-        public void Publish(string topic, byte[] payload, int qos, bool retain)
+        public int Publish(string topic, byte[] payload, int qos, bool retain)
         {
-            Connection c = _current;
-            if (c == null || c.Closed) { _trace("MQTT: publish to " + topic + " while not connected"); return; }
+            Connection c = Open("the publish to " + topic);
             MqttApplicationMessage message = new MqttApplicationMessageBuilder()
                 .WithTopic(topic)
                 .WithPayload(payload ?? new byte[0])
                 .WithQualityOfServiceLevel((MqttQualityOfServiceLevel)qos)
                 .WithRetainFlag(retain)
                 .Build();
+            int id = qos == 0 ? 0 : c.NextMessageId();
             // MQTTnet writes the packet before its first real await, so calls keep their order on the wire.
-            Observe(c, Start(() => c.Client.PublishAsync(message, CancellationToken.None)), null, "publish to " + topic);
+            Observe(c, Start(() => c.Client.PublishAsync(message, CancellationToken.None)),
+                id == 0 ? null : t => Raise(c, l => l.OnPublished(c.Number, id, t.Result.IsSuccess)),
+                "publish to " + topic);
+            return id;
+        }
+
+        private void Raise(Connection c, Action<IMqttListener> call)
+        {
+            IMqttListener listener = _listener;
+            if (!c.Closed && listener != null) call(listener);
         }
 
         private static Task<T> Start<T>(Func<Task<T>> call)
