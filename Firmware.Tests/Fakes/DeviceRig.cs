@@ -9,11 +9,13 @@ public sealed class DeviceRig
     public RecordingMonitor Monitor { get; } = new();
     public FakeNetwork Network { get; } = new();
     public FakeMqtt Mqtt { get; } = new();
-    public FakeButton Button { get; } = new();
+    public FakeButton Button { get; }
     public FakeSettings Settings { get; } = new();
     public DeviceOptions Options { get; } = new() { Random = new Random(7) };
     public Wakeup Wakeup { get; } = new();
     public Device Device { get; private set; }
+
+    public DeviceRig() => Button = new FakeButton(Clock);
 
     public DeviceRig Start()
     {

@@ -6,10 +6,11 @@ namespace IotyDevice.Core
     /// <summary>The firmware: joins WiFi, waits for the clock, connects MQTT over TLS, prints what arrives on the
     /// subscribed topic and publishes once per BOOT press, reconnecting with backoff when anything drops.
     /// Everything happens on the thread that calls <see cref="Step"/>; the MQTT library's threads only fill the
-    /// <see cref="Inbox"/> and raise a flag.</summary>
+    /// <see cref="Inbox"/>, queue acks and raise a flag. Presses become publishes in the <see cref="Outbox"/>.</summary>
     public class Device
     {
         private static readonly DateTime ClockValidFrom = new DateTime(2024, 1, 1);
+        private const int ButtonChangesPerPass = 32;
 
         private readonly DevicePorts _ports;
         private readonly DeviceOptions _options;
@@ -24,12 +25,15 @@ namespace IotyDevice.Core
         private long _settingsRetryAtMs;
         private byte[] _publishPayload;
         private string _statusTopic;
-        private string _sentLine;
         private string _chipId;
         private string _clientId;
 
         private BootButton _button;
-        private bool _pendingPress;
+        private readonly long[] _buttonChangeMs = new long[ButtonChangesPerPass];
+        private readonly bool[] _buttonChangeDown = new bool[ButtonChangesPerPass];
+        private readonly Outbox _outbox;
+        private readonly AckQueue _subacks = new AckQueue(4);
+        private int _subscribeId;
 
         private ConnectionState _state;
         private ConnectionState _retryState;
@@ -58,6 +62,7 @@ namespace IotyDevice.Core
             Random random = options.Random != null ? options.Random : new Random();
             _wifiBackoff = new Backoff(options.BackoffBaseMs, options.BackoffCapMs, random);
             _mqttBackoff = new Backoff(options.BackoffBaseMs, options.BackoffCapMs, random);
+            _outbox = new Outbox(ports.Mqtt, ports.Monitor, options.OutboxCapacity);
             _ports.Mqtt.SetListener(new TransportEvents(this));
         }
 
@@ -70,11 +75,19 @@ namespace IotyDevice.Core
 
         public int InboxCount { get { return _inbox.Count; } }
 
+        /// <summary>Publishes kept until the broker confirms them (see <see cref="Outbox"/>).</summary>
+        public int UnconfirmedPublishes { get { return _outbox.Count; } }
+
+        /// <summary>Publishes sent again after a drop; each may have reached the subscribers twice.</summary>
+        public int ResentPublishes { get { return _outbox.Resent; } }
+
         /// <summary>Samples the button and reads the settings; call once before <see cref="Step"/>.</summary>
         public void Start()
         {
             long now = _ports.Clock.NowMs;
             Print("IotyDevice: starting");
+            // Changes latched before now belong to the level read below.
+            _ports.Button.TakeChanges(_buttonChangeMs, _buttonChangeDown);
             bool downAtStart = _ports.Button.IsDown;
             _button = new BootButton(_options.DebounceMs, downAtStart, now);
             if (downAtStart)
@@ -127,12 +140,26 @@ namespace IotyDevice.Core
             long now = _ports.Clock.NowMs;
             PumpInbox();
             ReportDrops(now);
-            if (_button.Sample(_ports.Button.IsDown, now))
+            ReportSubscription();
+            if (!Usable())
+            {
+                // A loss the library has reported but the loop has not acted on yet counts as offline: what is
+                // handed to a closed connection is lost while the monitor says "sent".
+                _outbox.Close();
+            }
+
+            int changes = _ports.Button.TakeChanges(_buttonChangeMs, _buttonChangeDown);
+            for (int presses = _button.Feed(_buttonChangeMs, _buttonChangeDown, changes, now); presses > 0; presses--)
             {
                 OnBootPress();
             }
 
             Supervise(now);
+            if (Usable() && !_outbox.Pump())
+            {
+                _connectionLost.Set();
+            }
+
             return MsUntilNextStep(now);
         }
 
@@ -163,41 +190,38 @@ namespace IotyDevice.Core
 
         private void OnBootPress()
         {
-            // A loss the library has reported but the loop has not acted on yet counts as offline: a publish
-            // handed to a closed connection would be lost while the monitor said "sent".
-            if (_state == ConnectionState.Online && !_connectionLost.IsSet)
-            {
-                PublishHello();
-            }
-            else if (_settings == null)
+            if (_settings == null)
             {
                 Print("BOOT: pressed, but nothing can be sent until the settings are fixed (see above)");
             }
-            else if (_pendingPress)
+            else if (!_outbox.Add("BOOT", _settings.PublishPayload, _settings.PublishTopic, _publishPayload, _settings.PublishQos, _settings.PublishRetain))
             {
-                Print("BOOT: not connected; one " + _settings.PublishPayload + " is already waiting to be sent");
-            }
-            else
-            {
-                _pendingPress = true;
-                Print("BOOT: not connected; " + _settings.PublishPayload + " will be sent once MQTT is connected");
+                _connectionLost.Set();
             }
         }
 
-        private void PublishHello()
+        /// <summary>Online, and no loss reported that the loop has not acted on yet.</summary>
+        private bool Usable()
         {
-            try
+            return _state == ConnectionState.Online && !_connectionLost.IsSet;
+        }
+
+        private void ReportSubscription()
+        {
+            int connection;
+            int messageId;
+            int granted;
+            while (_subacks.TryTake(out connection, out messageId, out granted))
             {
-                _ports.Mqtt.Publish(_settings.PublishTopic, _publishPayload, _settings.PublishQos, _settings.PublishRetain);
-                _pendingPress = false;
-                Print(_sentLine);
-            }
-            catch (Exception e)
-            {
-                // Keep the press for the next connection rather than lose it.
-                _pendingPress = true;
-                _connectionLost.Set();
-                Print("BOOT: publish failed (" + e.Message + "); it will be sent after reconnecting");
+                if (connection != _connection || messageId != _subscribeId)
+                {
+                    continue; // the SUBACK of a connection already left behind
+                }
+
+                Print(granted == ConnectResult.SubscriptionRefused
+                    ? "MQTT: the broker refused the subscription to " + _settings.SubscribeTopic + " (SUBACK 0x80), so nothing sent to it will arrive; allow BrokerUsername to subscribe to "
+                      + _settings.SubscribeTopic + " in the broker's permissions (HiveMQ Cloud: Access Management)"
+                    : "MQTT: subscribed to " + _settings.SubscribeTopic);
             }
         }
 
@@ -206,7 +230,7 @@ namespace IotyDevice.Core
             switch (_state)
             {
                 case ConnectionState.SettingsInvalid:
-                    if (now >= _settingsRetryAtMs)
+                    if (now - _settingsRetryAtMs >= 0)
                     {
                         LoadSettings(now);
                     }
@@ -226,7 +250,7 @@ namespace IotyDevice.Core
                     {
                         _state = ConnectionState.ConnectingMqtt;
                     }
-                    else if (now >= _nextClockCheckMs)
+                    else if (now - _nextClockCheckMs >= 0)
                     {
                         if (!_clockWaitReported)
                         {
@@ -270,7 +294,7 @@ namespace IotyDevice.Core
                     break;
 
                 case ConnectionState.WaitingToRetry:
-                    if (now >= _retryAtMs)
+                    if (now - _retryAtMs >= 0)
                     {
                         _state = _retryState;
                     }
@@ -317,7 +341,7 @@ namespace IotyDevice.Core
         private void EnterWaitingForClock()
         {
             _clockWaitReported = false;
-            _nextClockCheckMs = 0;
+            _nextClockCheckMs = _ports.Clock.NowMs;
             _state = ConnectionState.WaitingForClock;
         }
 
@@ -379,9 +403,9 @@ namespace IotyDevice.Core
                 : "MQTT: connected (new session)");
             try
             {
-                // Subscribe every time: cheap, and right even when the broker lost the session.
-                _ports.Mqtt.Subscribe(_settings.SubscribeTopic, 1);
-                Print("MQTT: subscribed to " + _settings.SubscribeTopic);
+                // Subscribe every time: cheap, and right even when the broker lost the session. The SUBACK says
+                // whether it was granted (ReportSubscription).
+                _subscribeId = _ports.Mqtt.Subscribe(_settings.SubscribeTopic, 1);
                 if (_statusTopic != null)
                 {
                     _ports.Mqtt.Publish(_statusTopic, Utf8.Encode("online"), 1, true);
@@ -395,10 +419,8 @@ namespace IotyDevice.Core
 
             _onlineSinceMs = now;
             _state = ConnectionState.Online;
-            if (_pendingPress)
-            {
-                PublishHello();
-            }
+            // What the outbox kept goes out at the end of this pass, unless this connection is already lost.
+            _outbox.Open(result.Connection);
         }
 
         private MqttConnectRequest BuildConnectRequest()
@@ -512,7 +534,6 @@ namespace IotyDevice.Core
 
             _settings = settings;
             _publishPayload = Utf8.Encode(settings.PublishPayload);
-            _sentLine = "BOOT: sent " + settings.PublishPayload + " to " + settings.PublishTopic;
             _state = ConnectionState.JoiningWifi;
         }
 
@@ -595,6 +616,7 @@ namespace IotyDevice.Core
         private void CloseQuietly()
         {
             System.Threading.Interlocked.Exchange(ref _connection, 0);
+            _outbox.Close();
             try
             {
                 _ports.Mqtt.Close();
@@ -633,10 +655,14 @@ namespace IotyDevice.Core
 
             public void OnSubscribed(int connection, int messageId, int grantedQos)
             {
+                _device._subacks.Put(connection, messageId, grantedQos);
+                _device._wakeup.Set();
             }
 
             public void OnPublished(int connection, int messageId, bool confirmed)
             {
+                _device._outbox.OnPublished(connection, messageId, confirmed);
+                _device._wakeup.Set();
             }
 
             public void OnConnectionClosed(int connection)

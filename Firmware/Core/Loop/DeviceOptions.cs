@@ -18,6 +18,9 @@ namespace IotyDevice.Core
         /// <summary>How long a BOOT level must hold to count; contact bounce lasts a few ms.</summary>
         public int DebounceMs = 30;
 
+        /// <summary>Publishes the outbox keeps (waiting, or sent and not yet confirmed by the broker).</summary>
+        public int OutboxCapacity = 8;
+
         public int BackoffBaseMs = 1000;
         public int BackoffCapMs = 60000;
 
