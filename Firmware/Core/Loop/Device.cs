@@ -141,13 +141,6 @@ namespace IotyDevice.Core
             PumpInbox();
             ReportDrops(now);
             ReportSubscription();
-            if (!Usable())
-            {
-                // A loss the library has reported but the loop has not acted on yet counts as offline: what is
-                // handed to a closed connection is lost while the monitor says "sent".
-                _outbox.Close();
-            }
-
             int changes = _ports.Button.TakeChanges(_buttonChangeMs, _buttonChangeDown);
             for (int presses = _button.Feed(_buttonChangeMs, _buttonChangeDown, changes, now); presses > 0; presses--)
             {
@@ -155,7 +148,14 @@ namespace IotyDevice.Core
             }
 
             Supervise(now);
-            if (Usable() && !_outbox.Pump())
+            if (_state != ConnectionState.Online || _connectionLost.IsSet)
+            {
+                // A loss the library has reported but the loop has not acted on yet counts as offline (also one
+                // seen in this very pass): what is handed to a closed connection is lost while the monitor says "sent".
+                _outbox.Close();
+            }
+
+            if (!_outbox.Pump())
             {
                 _connectionLost.Set();
             }
@@ -194,16 +194,10 @@ namespace IotyDevice.Core
             {
                 Print("BOOT: pressed, but nothing can be sent until the settings are fixed (see above)");
             }
-            else if (!_outbox.Add("BOOT", _settings.PublishPayload, _settings.PublishTopic, _publishPayload, _settings.PublishQos, _settings.PublishRetain))
+            else
             {
-                _connectionLost.Set();
+                _outbox.Add("BOOT", _settings.PublishPayload, _settings.PublishTopic, _publishPayload, _settings.PublishQos, _settings.PublishRetain);
             }
-        }
-
-        /// <summary>Online, and no loss reported that the loop has not acted on yet.</summary>
-        private bool Usable()
-        {
-            return _state == ConnectionState.Online && !_connectionLost.IsSet;
         }
 
         private void ReportSubscription()
@@ -419,7 +413,7 @@ namespace IotyDevice.Core
 
             _onlineSinceMs = now;
             _state = ConnectionState.Online;
-            // What the outbox kept goes out at the end of this pass, unless this connection is already lost.
+            // What the outbox keeps goes out at the end of this pass, unless this connection is lost by then.
             _outbox.Open(result.Connection);
         }
 
