@@ -75,8 +75,7 @@ namespace IotyDevice.Simulator
                 Settings = settings,
             };
             _device = new Device(ports, options, wakeup);
-            _terminal.Sim("board: a simulated ESP32 with the made-up WiFi MAC " + BitConverter.ToString(SimulatedMac).Replace('-', ':').ToLowerInvariant()
-                + " and simulated WiFi (any network name joins); Enter = a BOOT press");
+            _terminal.Sim(_args.Board.Line(SimulatedMac));
 
             // The App Builder's side connects first, so it already listens when the device comes online.
             _peer = new AppPeer(settings, ChipId.FromMac(SimulatedMac), _terminal);
@@ -122,7 +121,7 @@ namespace IotyDevice.Simulator
             }
             _terminal.Sim("embedded broker: mqtts://localhost:" + _broker.Port + " (TLS only" + (_broker.Port != _args.Port && _args.Port != 0 ? "; port " + _args.Port + " was taken" : "")
                 + "), user " + DevCertificates.UserName + ", password " + files.Password);
-            return new BuiltInSettings(_broker.Port, files);
+            return new BuiltInSettings(_broker.Port, files, _args.Board);
         }
 
         private ISettingsSource SettingsFile()

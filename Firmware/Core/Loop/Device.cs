@@ -541,6 +541,13 @@ namespace IotyDevice.Core
                 Print("Settings: OK now");
             }
 
+            // Said once, when the settings are taken: they work, but the learner should know (strapping pins).
+            ArrayList warnings = SettingsValidator.Warnings(settings);
+            for (int i = 0; i < warnings.Count; i++)
+            {
+                Print("Settings: warning: " + (string)warnings[i]);
+            }
+
             _settings = settings;
             _publishPayload = Utf8.Encode(settings.PublishPayload);
             _sentLine = "BOOT: sent " + settings.PublishPayload + " to " + settings.PublishTopic;
