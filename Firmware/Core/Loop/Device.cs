@@ -609,7 +609,11 @@ namespace IotyDevice.Core
             while (true)
             {
                 PumpInbox();
-                long now = Math.Max(_ports.Clock.NowMs, started + waited); // a clock that stands still must not hold the stop
+                long now = _ports.Clock.NowMs;
+                if (now < started + waited)
+                {
+                    now = started + waited; // a clock that stands still must not hold the stop
+                }
                 if (_closer.Poll(now))
                 {
                     break;
