@@ -16,6 +16,9 @@ namespace IotyDevice.Simulator
   --once               run the commands from stdin as a script, then exit (also when stdin is not a terminal)
   --timeout <seconds>  script mode: how long to wait for the device to connect, and for each wait (default 20)
   --port <n>           embedded broker port (default 8883; 0 = any free port)
+  --web-port <n>       the App Builder page and MQTT over WebSockets (/mqtt) on http://localhost:<n>/
+                       (default 8080, or a free port when taken; 0 = any free port)
+  --no-web             no App Builder page (MQTT over WebSockets stays on with the embedded broker)
   --state-dir <dir>    where the development CA and broker password are kept (default .simulator/ in the
                        repository, or ~/.iotydevice-simulator)
   --help               this text
@@ -28,6 +31,8 @@ connect within the timeout, or the settings have problems; 3 (script mode) a wai
         public int TimeoutSeconds = 20;
         public int Port = EmbeddedBroker.DefaultPort;
         public bool PortGiven;
+        public int WebPort = WebServer.DefaultPort;
+        public bool NoWeb;
         public string StateDir;
         public bool Help;
 
@@ -48,6 +53,9 @@ connect within the timeout, or the settings have problems; 3 (script mode) a wai
                     case "--once":
                         a.Once = true;
                         break;
+                    case "--no-web":
+                        a.NoWeb = true;
+                        break;
                     case "--settings":
                         if (!Value(args, ref i, out a.SettingsPath, out error)) return null;
                         break;
@@ -56,6 +64,7 @@ connect within the timeout, or the settings have problems; 3 (script mode) a wai
                         break;
                     case "--timeout":
                     case "--port":
+                    case "--web-port":
                         string text;
                         if (!Value(args, ref i, out text, out error)) return null;
                         int number;
@@ -66,6 +75,7 @@ connect within the timeout, or the settings have problems; 3 (script mode) a wai
                             return null;
                         }
                         if (arg == "--timeout") a.TimeoutSeconds = number;
+                        else if (arg == "--web-port") a.WebPort = number;
                         else
                         {
                             a.Port = number;
