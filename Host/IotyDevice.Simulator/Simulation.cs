@@ -285,21 +285,22 @@ namespace IotyDevice.Simulator
             _quit.Cancel();
         }
 
-        /// <summary>Stops everything within about a second: the device loop (it closes its MQTT connection), the
-        /// peer, then the broker.</summary>
+        /// <summary>Stops everything within about a second: the web server, the peer, the device loop (it closes
+        /// its MQTT connection), then the broker.</summary>
         private void Stop()
         {
             if (_stopped) return;
             _stopped = true;
             _quit.Cancel();
+            // The App Builder side leaves first: the board's goodbye (its offline status, its will) is not news on quit.
+            if (_web != null) _web.Dispose();
+            if (_peer != null) _peer.Dispose();
             if (_device != null && _loop != null)
             {
                 _device.Stop();
                 // A loop inside a blocking connect attempt cannot return at once; it is a background thread.
                 _loop.Join(TimeSpan.FromMilliseconds(700));
             }
-            if (_web != null) _web.Dispose();
-            if (_peer != null) _peer.Dispose();
             if (_broker != null) _broker.Dispose();
             _web = null;
             _peer = null;
