@@ -24,7 +24,7 @@ public sealed class Browser : IDisposable
         }
         var options = new ChromeOptions { BinaryLocation = ChromiumPath };
         // --no-sandbox: CI runs as root, where Chromium's sandbox cannot start.
-        options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900", "--no-first-run");
+        options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,960", "--no-first-run");
         ChromeDriverService service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(DriverPath), Path.GetFileName(DriverPath));
         service.SuppressInitialDiagnosticInformation = true;
         service.HideCommandPromptWindow = true;
