@@ -610,7 +610,12 @@ namespace IotyDevice.Core
             while (true)
             {
                 PumpInbox();
-                long now = Math.Max(_ports.Clock.NowMs, started + waited); // a clock that stands still must not hold the stop
+                // A clock that stands still must not hold the stop (no System.Math in the device's mscorlib).
+                long now = _ports.Clock.NowMs;
+                if (now < started + waited)
+                {
+                    now = started + waited;
+                }
                 if (_closer.Poll(now))
                 {
                     break;
