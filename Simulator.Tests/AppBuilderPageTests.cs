@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using MQTTnet;
+using IotyDevice.TestKit;
 using OpenQA.Selenium;
 using Simulator.Tests.Infrastructure;
 
@@ -109,6 +110,43 @@ public class AppBuilderPageTests
             Until(() => { lock (hellos) return hellos.Contains("hello"); }, "the WebSocket client to receive hello on topic2");
             browser.Screenshot(nameof(Payloads_are_shown_as_text_whatever_they_hold_and_topics_are_editable), "app-builder-payloads.png");
             Assert.Equal(0, sim.Count("the device loop crashed"));
+        });
+    }
+
+    [Fact]
+    public void With_a_settings_file_the_page_drives_that_broker_the_same_way()
+    {
+        using var broker = new MosquittoBroker(nameof(With_a_settings_file_the_page_drives_that_broker_the_same_way));
+        using var dir = new TempDir();
+        string settings = broker.WriteDeviceSettings(dir.Path);
+        using var sim = SimulatorProcess.Start(dir.Path, "--settings", settings, "--web-port", "0");
+        sim.Verify(() =>
+        {
+            string page = PageUrl(sim);
+            Assert.DoesNotContain(sim.Lines, l => l.Contains("ws://", StringComparison.Ordinal)); // no embedded broker, no WebSockets
+            sim.WaitForLine("[sim] the device is online; running the script", Long);
+            using var browser = new Browser();
+            browser.Driver.Navigate().GoToUrl(page);
+            browser.Until(() => Lamp(browser) == "online", "the status lamp to show online");
+            browser.Element("switch").Click();
+            sim.WaitForLine("Received on topic1: on", Long);
+            browser.Element("boot").Click();
+            browser.Until(() => browser.Text("display-value") == "hello", "the Display to show hello");
+            Assert.Contains("as 240ac412abfe", broker.LogText()); // it really was this mosquitto
+        }, () => broker.LogText());
+    }
+
+    [Fact]
+    public void No_web_leaves_the_page_out_and_keeps_websockets_for_the_embedded_broker()
+    {
+        using var dir = new TempDir();
+        using var sim = SimulatorProcess.Start(dir.Path, "--port", "0", "--web-port", "0", "--state-dir", dir.File("state"), "--no-web");
+        sim.Verify(() =>
+        {
+            sim.CloseInput();
+            Assert.Equal(0, sim.WaitForExit(Long));
+            Assert.Contains(sim.Lines, l => l.StartsWith("[sim] embedded broker: ", StringComparison.Ordinal) && l.Contains("/mqtt (WebSockets", StringComparison.Ordinal));
+            Assert.DoesNotContain(sim.Lines, l => l.Contains("App Builder page", StringComparison.Ordinal));
         });
     }
 
