@@ -11,7 +11,8 @@ namespace IotyDevice.Simulator
 
   dotnet run --project Host/IotyDevice.Simulator [-- options]
 
-  (no option)          an embedded MQTT-over-TLS broker on localhost (port 8883, or a free one), made for you
+  (no option)          an embedded broker on localhost, made for you: MQTT over TLS for the board (port 8883, or
+                       a free one) and MQTT over WebSockets at /mqtt; an App Builder page for your browser
   --settings <file>    connect to the broker in <file> instead (the firmware's settings.json format)
   --once               run the commands from stdin as a script, then exit (also when stdin is not a terminal)
   --timeout <seconds>  script mode: how long to wait for the device to connect, and for each wait (default 20)
