@@ -130,7 +130,7 @@ public class DeviceTests
     public void A_press_while_offline_is_kept_once_and_sent_after_connecting()
     {
         var rig = new DeviceRig();
-        rig.Network.JoinResults.Enqueue(NetworkJoinResult.TimedOut);
+        rig.Network.ConnectResults.Enqueue(WifiConnectStatus.TimedOut);
         rig.Start();
         rig.Device.Step(); // the join fails; backing off
         rig.Press();
@@ -208,7 +208,7 @@ public class DeviceTests
     {
         var rig = new DeviceRig().StartOnline();
         rig.Network.IsUp = false;
-        rig.Network.JoinResults.Enqueue(NetworkJoinResult.TimedOut);
+        rig.Network.ConnectResults.Enqueue(WifiConnectStatus.TimedOut);
         rig.Device.Step();
         Assert.Equal(ConnectionState.JoiningWifi, rig.Device.State);
         rig.Press();
@@ -324,12 +324,13 @@ public class DeviceTests
         rig.Options.BackoffBaseMs = 1000;
         for (int i = 0; i < 4; i++)
         {
-            rig.Network.JoinResults.Enqueue(NetworkJoinResult.TimedOut);
+            rig.Network.ConnectResults.Enqueue(WifiConnectStatus.TimedOut);
         }
 
         rig.StartOnline();
         Assert.Equal(5, rig.Network.Joins.Count);
-        Assert.Equal(1, rig.Monitor.Count("wrong password?"));
+        Assert.Equal(1, rig.Monitor.Count("WiFi: no network named \"ClassroomWiFi\" in range"));
+        Assert.Equal(3, rig.Monitor.Count("WiFi: still failing the same way"));
         Assert.Contains(rig.Monitor.Lines, l => l.StartsWith("WiFi: next try in"));
     }
 
@@ -493,7 +494,7 @@ public class DeviceTests
     {
         var rig = new DeviceRig();
         rig.Mqtt.NextConnect(ConnectResult.BadUsernameOrPassword);
-        rig.Network.JoinResults.Enqueue(NetworkJoinResult.TimedOut);
+        rig.Network.ConnectResults.Enqueue(WifiConnectStatus.TimedOut);
         rig.StartOnline();
         rig.Settings.Settings.BrokerPort = 0;
         Assert.DoesNotContain(rig.Monitor.Lines, l => l.Contains("wifi-secret-123") || l.Contains("broker-secret-456"));

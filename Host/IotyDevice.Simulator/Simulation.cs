@@ -80,8 +80,7 @@ namespace IotyDevice.Simulator
                 Settings = settings,
             };
             _device = new Device(ports, options, wakeup);
-            _terminal.Sim("board: a simulated ESP32 with the made-up WiFi MAC " + BitConverter.ToString(SimulatedMac).Replace('-', ':').ToLowerInvariant()
-                + " and simulated WiFi (any network name joins); Enter = a BOOT press");
+            _terminal.Sim(_args.Board.Line(SimulatedMac));
 
             // The App Builder's side connects first, so it already listens when the device comes online.
             _peer = new AppPeer(settings, ChipId.FromMac(SimulatedMac), _terminal);
@@ -136,7 +135,7 @@ namespace IotyDevice.Simulator
             string webSockets = _web == null ? "" : " and ws://localhost:" + _web.Port + WebServer.MqttPath + " (WebSockets, for the App Builder in a browser)";
             _terminal.Sim("embedded broker: mqtts://localhost:" + _broker.Port + " (TLS, the board's way in" + (_broker.Port != _args.Port && _args.Port != 0 ? "; port " + _args.Port + " was taken" : "")
                 + ")" + webSockets + ", user " + DevCertificates.UserName + ", password " + files.Password);
-            return new BuiltInSettings(_broker.Port, files);
+            return new BuiltInSettings(_broker.Port, files, _args.Board);
         }
 
         /// <summary>The web server: MQTT over WebSockets for the embedded broker, and the page unless --no-web. A web

@@ -22,6 +22,8 @@ namespace IotyDevice.Simulator
   --no-web             no App Builder page (MQTT over WebSockets stays on with the embedded broker)
   --state-dir <dir>    where the development CA and broker password are kept (default .simulator/ in the
                        repository, or ~/.iotydevice-simulator)
+  --board <chip>       esp32 (default), esp32s3 or esp32c3: the board the simulator says it is, with its image
+                       and pins (the built-in settings use that board's BOOT and LED pins); the core is the same
   --help               this text
 
 Exit codes: 0 done; 1 bad command line or the simulator could not start; 2 (script mode) the device did not
@@ -36,6 +38,7 @@ connect within the timeout, or the settings have problems; 3 (script mode) a wai
         public bool NoWeb;
         public string StateDir;
         public bool Help;
+        public SimulatedBoard Board = SimulatedBoard.For(IotyDevice.Core.EspPins.Esp32);
 
         /// <summary>Parses; returns null and sets <paramref name="error"/> when the command line is wrong.</summary>
         public static SimulatorArgs Parse(string[] args, out string error)
@@ -62,6 +65,16 @@ connect within the timeout, or the settings have problems; 3 (script mode) a wai
                         break;
                     case "--state-dir":
                         if (!Value(args, ref i, out a.StateDir, out error)) return null;
+                        break;
+                    case "--board":
+                        string board;
+                        if (!Value(args, ref i, out board, out error)) return null;
+                        a.Board = SimulatedBoard.For(board);
+                        if (a.Board == null)
+                        {
+                            error = "--board " + board + ": expected esp32, esp32s3 or esp32c3";
+                            return null;
+                        }
                         break;
                     case "--timeout":
                     case "--port":

@@ -42,23 +42,5 @@ namespace IotyDevice.Core
                     return "MQTT: connection to " + where + " failed" + detail;
             }
         }
-
-        public static string ForJoin(NetworkJoinResult result, string ssid, string detail)
-        {
-            string extra = detail == null || detail.Length == 0 ? "" : " (" + detail + ")";
-            switch (result)
-            {
-                case NetworkJoinResult.TimedOut:
-                    return "WiFi: could not join " + ssid + "; wrong password? check WifiSsid/WifiPassword and that the network is 2.4 GHz" + extra;
-                case NetworkJoinResult.NoIpAddress:
-                    return "WiFi: joined " + ssid + " but got no IP address (DHCP); check the router" + extra;
-                case NetworkJoinResult.NoNetworkTime:
-                    return "WiFi: joined " + ssid + " but network time (SNTP) did not arrive; TLS needs the date" + extra;
-                case NetworkJoinResult.NoAdapter:
-                    return "WiFi: this board reports no WiFi interface; flash an ESP32 WiFi image with nanoff" + extra;
-                default:
-                    return "WiFi: joining " + ssid + " failed" + extra;
-            }
-        }
     }
 }

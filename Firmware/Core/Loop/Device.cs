@@ -258,15 +258,13 @@ namespace IotyDevice.Core
                     if (!_ports.Network.IsUp)
                     {
                         CloseQuietly();
+                        ResetMqttBackoffIfStable(now);
                         OnWifiLost();
                     }
                     else if (_connectionLost.IsSet)
                     {
                         CloseQuietly();
-                        if (now - _onlineSinceMs >= _options.StableConnectionMs)
-                        {
-                            _mqttBackoff.Reset();
-                        }
+                        ResetMqttBackoffIfStable(now);
 
                         _lastFailure = null;
                         Print("MQTT: connection lost; reconnecting");
@@ -276,7 +274,12 @@ namespace IotyDevice.Core
                     break;
 
                 case ConnectionState.WaitingToRetry:
-                    if (now >= _retryAtMs)
+                    if (_retryState == ConnectionState.ConnectingMqtt && !_ports.Network.IsUp)
+                    {
+                        // No MQTT retry can work without WiFi: rejoin now rather than fail at the retry time.
+                        OnWifiLost();
+                    }
+                    else if (now >= _retryAtMs)
                     {
                         _state = _retryState;
                     }
@@ -294,30 +297,48 @@ namespace IotyDevice.Core
             }
 
             Print("WiFi: connecting to " + _settings.WifiSsid + "...");
-            NetworkJoinResult result;
-            string detail;
+            WifiConnectStatus status;
+            string detail = null;
             try
             {
-                result = _ports.Network.Join(_settings.WifiSsid, _settings.WifiPassword);
-                detail = _ports.Network.LastErrorDetail;
+                // The configuration lives in flash: write it only when the settings changed, so a day of retries
+                // without the access point costs no flash wear.
+                if (!_ports.Network.IsStored(_settings.WifiSsid, _settings.WifiPassword))
+                {
+                    _ports.Network.Store(_settings.WifiSsid, _settings.WifiPassword);
+                }
+
+                status = _ports.Network.Connect();
             }
             catch (Exception e)
             {
-                result = NetworkJoinResult.Failed;
+                status = WifiConnectStatus.Failed;
                 detail = e.Message;
             }
 
-            if (result == NetworkJoinResult.Joined)
+            if (status == WifiConnectStatus.Connected)
             {
                 Print("WiFi: connected");
                 _wifiBackoff.Reset();
                 _lastFailure = null;
                 EnterWaitingForClock();
+                return;
             }
-            else
+
+            ScannedNetwork[] scan = null;
+            if (WifiDiagnosis.NeedsScan(status))
             {
-                Fail(FailureText.ForJoin(result, _settings.WifiSsid, detail), _wifiBackoff, ConnectionState.JoiningWifi);
+                try
+                {
+                    scan = _ports.Network.Scan();
+                }
+                catch (Exception)
+                {
+                    // The diagnosis says less without a scan, but still says it.
+                }
             }
+
+            Fail(WifiDiagnosis.Describe(_settings.WifiSsid, status, scan, detail), _wifiBackoff, ConnectionState.JoiningWifi);
         }
 
         private void EnterWaitingForClock()
@@ -331,6 +352,16 @@ namespace IotyDevice.Core
         {
             Print("WiFi: connection lost; reconnecting");
             _state = ConnectionState.JoiningWifi;
+        }
+
+        /// <summary>A connection that stayed up long enough was healthy, however it was lost: the next
+        /// failure starts the MQTT backoff afresh.</summary>
+        private void ResetMqttBackoffIfStable(long now)
+        {
+            if (now - _onlineSinceMs >= _options.StableConnectionMs)
+            {
+                _mqttBackoff.Reset();
+            }
         }
 
         private void ConnectMqtt(long now)
@@ -515,6 +546,13 @@ namespace IotyDevice.Core
             if (_settingsReport != null)
             {
                 Print("Settings: OK now");
+            }
+
+            // Said once, when the settings are taken: they work, but the learner should know (strapping pins).
+            ArrayList warnings = SettingsValidator.Warnings(settings);
+            for (int i = 0; i < warnings.Count; i++)
+            {
+                Print("Settings: warning: " + (string)warnings[i]);
             }
 
             _settings = settings;

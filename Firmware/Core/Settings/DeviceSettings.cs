@@ -27,6 +27,9 @@ namespace IotyDevice.Core
             PublishQos = 1;
             StatusTopic = ClientIdPlaceholder + "/status";
             KeepAliveSeconds = 60;
+            Board = EspPins.Esp32;
+            BootButtonPin = 0;
+            StatusLedPin = 2;
         }
 
         public string WifiSsid { get; set; }
@@ -55,5 +58,19 @@ namespace IotyDevice.Core
         public string StatusTopic { get; set; }
 
         public int KeepAliveSeconds { get; set; }
+
+        /// <summary>Which chip the board carries (<see cref="EspPins.Esp32"/>, <see cref="EspPins.Esp32S3"/>,
+        /// <see cref="EspPins.Esp32C3"/>): the pins below are checked against that chip.</summary>
+        public string Board { get; set; }
+
+        /// <summary>The GPIO of the button that publishes (active low, pulled up): BOOT is GPIO0 on ESP32 and
+        /// ESP32-S3 boards, GPIO9 on ESP32-C3 boards.</summary>
+        public int BootButtonPin { get; set; }
+
+        /// <summary>The GPIO of the status light (a plain LED, high = on); <see cref="NoStatusLed"/> turns it off.</summary>
+        public int StatusLedPin { get; set; }
+
+        /// <summary>The value of <see cref="StatusLedPin"/> that means "no status light".</summary>
+        public const int NoStatusLed = -1;
     }
 }

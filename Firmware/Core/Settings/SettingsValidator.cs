@@ -100,7 +100,89 @@ namespace IotyDevice.Core
                 errors.Add("KeepAliveSeconds: " + s.KeepAliveSeconds.ToString() + " is out of range; use 10 to 1200 (60 is usual)");
             }
 
+            PinErrors(errors, s);
             return errors;
+        }
+
+        /// <summary>What works but may surprise the learner (a strapping pin, a pin the module or USB may use, a
+        /// board's RGB LED that a plain pin cannot light), as lines naming the setting; printed once when the
+        /// settings are accepted, never blocking. Only meaningful for settings <see cref="Validate"/> accepts.</summary>
+        public static ArrayList Warnings(DeviceSettings s)
+        {
+            ArrayList warnings = new ArrayList();
+            string chip = EspPins.ChipName(s.Board);
+
+            // The board's own BOOT button is meant to sit on the boot strapping pin: that is what makes it BOOT.
+            if (s.BootButtonPin != EspPins.BootButtonPin(s.Board))
+            {
+                string caution = EspPins.Caution(s.Board, s.BootButtonPin);
+                if (caution != null)
+                {
+                    warnings.Add("BootButtonPin: GPIO" + s.BootButtonPin.ToString() + " is " + caution + "; BOOT on an " + chip
+                        + " board is GPIO" + EspPins.BootButtonPin(s.Board).ToString());
+                }
+                else if (s.Board == EspPins.Esp32C3 && s.BootButtonPin == 0)
+                {
+                    warnings.Add("BootButtonPin: GPIO0 is not the BOOT button on an ESP32-C3 board; BOOT is GPIO9 (" + EspPins.BoardTable + ")");
+                }
+            }
+
+            // The LEDs board makers put on a strapping pin (GPIO2 on ESP32 DevKit V1, GPIO8 on ESP32-C3 SuperMini)
+            // are wired so that they do not disturb the boot.
+            bool boardLed = (s.Board == EspPins.Esp32 && s.StatusLedPin == 2) || (s.Board == EspPins.Esp32C3 && s.StatusLedPin == 8);
+            if (s.StatusLedPin != DeviceSettings.NoStatusLed && !boardLed)
+            {
+                string caution = EspPins.Caution(s.Board, s.StatusLedPin);
+                if (caution != null)
+                {
+                    warnings.Add("StatusLedPin: GPIO" + s.StatusLedPin.ToString() + " is " + caution + "; an LED circuit there must not pull it at reset");
+                }
+            }
+
+            if (s.Board == EspPins.Esp32S3 && (s.StatusLedPin == 38 || s.StatusLedPin == 48))
+            {
+                warnings.Add("StatusLedPin: GPIO" + s.StatusLedPin.ToString() + " drives the ESP32-S3-DevKitC-1's RGB LED, which switching a pin cannot light; "
+                    + "wire a plain LED to a free pin, or use -1 (" + EspPins.BoardTable + ")");
+            }
+
+            return warnings;
+        }
+
+        private static void PinErrors(ArrayList errors, DeviceSettings s)
+        {
+            if (!EspPins.IsKnownBoard(s.Board))
+            {
+                errors.Add("Board: " + Quoted(s.Board) + " is not a chip this firmware knows; use " + EspPins.KnownBoards + " (" + EspPins.BoardTable + ")");
+                return; // the pins cannot be checked without the chip
+            }
+
+            string fix = "; pick another pin (" + EspPins.BoardTable + ")";
+            string wrongBoard = s.Board == EspPins.Esp32 ? " (if your board is an ESP32-S3 or ESP32-C3, set Board)" : "";
+            string problem = EspPins.Problem(s.Board, s.BootButtonPin, false);
+            if (problem != null)
+            {
+                errors.Add("BootButtonPin: " + problem + fix + wrongBoard);
+            }
+
+            if (s.StatusLedPin == DeviceSettings.NoStatusLed)
+            {
+                return;
+            }
+
+            problem = EspPins.Problem(s.Board, s.StatusLedPin, true);
+            if (problem != null)
+            {
+                errors.Add("StatusLedPin: " + problem + fix + ", or -1 for no status light" + wrongBoard);
+            }
+            else if (s.StatusLedPin == s.BootButtonPin)
+            {
+                errors.Add("StatusLedPin: GPIO" + s.StatusLedPin.ToString() + " is already BootButtonPin; give the light its own pin, or -1 for none");
+            }
+        }
+
+        private static string Quoted(string value)
+        {
+            return value == null ? "null" : "\"" + value + "\"";
         }
 
         /// <summary>Why a topic is unusable, or null. Filters may hold + (a whole level) and # (the whole last level).</summary>
