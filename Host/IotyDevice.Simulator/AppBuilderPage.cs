@@ -82,13 +82,14 @@ namespace IotyDevice.Simulator
             app.MapPost("/api/publish", context => Post(context, body =>
             {
                 string topic = Field(body, "topic");
-                if (!ValidTopic(topic, false)) return "a topic without + or #, e.g. topic1";
+                if (!ValidTopic(topic)) return "a topic without + or #, e.g. topic1";
                 return _peer.Publish(topic, Field(body, "text") ?? "", stopping) ? null : "not sent: see the simulator's terminal";
             }));
             app.MapPost("/api/watch", context => Post(context, body =>
             {
                 string topic = Field(body, "topic");
-                if (!ValidTopic(topic, true)) return "a topic, e.g. topic2";
+                // One topic per widget, as in IoTy: the page matches messages to widgets by their exact topic.
+                if (!ValidTopic(topic)) return "a topic without + or #, e.g. topic2";
                 _peer.Watch(topic);
                 return null;
             }));
@@ -99,10 +100,9 @@ namespace IotyDevice.Simulator
             }));
         }
 
-        private static bool ValidTopic(string topic, bool wildcards)
+        private static bool ValidTopic(string topic)
         {
-            return !string.IsNullOrEmpty(topic) && topic.Length <= MaxTopicChars
-                && (wildcards || (topic.IndexOf('+') < 0 && topic.IndexOf('#') < 0));
+            return !string.IsNullOrEmpty(topic) && topic.Length <= MaxTopicChars && topic.IndexOf('+') < 0 && topic.IndexOf('#') < 0;
         }
 
         private static string Field(JsonElement body, string name)
