@@ -648,11 +648,10 @@ namespace IotyDevice.Core
             while (true)
             {
                 PumpInbox();
-                // A clock that stands still must not hold the stop (no System.Math in the device's mscorlib).
                 long now = _ports.Clock.NowMs;
                 if (now < started + waited)
                 {
-                    now = started + waited;
+                    now = started + waited; // a clock that stands still must not hold the stop
                 }
                 if (_closer.Poll(now))
                 {

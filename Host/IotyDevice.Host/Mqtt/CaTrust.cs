@@ -57,6 +57,9 @@ namespace IotyDevice.Host.Mqtt
             var roots = new X509Certificate2Collection();
             try
             {
+                long bytes = new FileInfo(path).Length; // looked at before it is read, as on the board
+                if (bytes > CaCertificateFile.MaxBytes)
+                    throw new MqttTransportException(TransportFault.Certificate, CaCertificateFile.TooLarge(path, bytes), null);
                 roots.ImportFromPemFile(path);
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is CryptographicException)
