@@ -25,7 +25,7 @@ public class EmbeddedBrokerTests
             int port = int.Parse(Regex.Match(brokerLine, @"localhost:(\d+)").Groups[1].Value);
             string password = File.ReadAllText(Path.Combine(state, "broker-password.txt")).Trim();
             string ca = Path.Combine(state, "ca.pem");
-            Assert.Contains("(TLS only), user learner, password " + password, brokerLine);
+            Assert.Matches(@"\(TLS, the board's way in\) and ws://localhost:\d+/mqtt \(WebSockets, for the App Builder in a browser\), user learner, password " + password + "$", brokerLine);
 
             // The broker checks the password: a wrong one is a CONNACK refusal.
             var (intruder, refused) = AppPeer.TryConnect(port, "learner", "not-" + password, ca);

@@ -468,6 +468,18 @@ public class DeviceTests
     }
 
     [Fact]
+    public void A_missing_settings_file_is_named_with_the_fix_in_the_cores_own_words()
+    {
+        var rig = new DeviceRig();
+        rig.Settings.Missing = true;
+        rig.Start();
+        Assert.Contains("Settings: no settings file at settings.json; copy settings.example.json to settings.json, fill in your WiFi and "
+            + "broker details and put it there (README: Configure)", rig.Monitor.Lines);
+        rig.Settings.Missing = false;
+        Assert.True(rig.RunUntil(() => rig.Device.State == ConnectionState.Online, 30_000));
+    }
+
+    [Fact]
     public void A_press_with_invalid_settings_says_why_nothing_is_sent()
     {
         var rig = new DeviceRig();

@@ -29,6 +29,7 @@ namespace IotyDevice.Simulator
         private readonly int _debounceMs;
         private readonly TimeSpan _waitTimeout;
         private readonly CancellationToken _quit;
+        private readonly object _pressGate = new object();
         private int _waitCursor;
 
         public Commands(Terminal terminal, AppPeer peer, SimulatedNetwork network, SimulatedButton button, int debounceMs,
@@ -83,8 +84,14 @@ namespace IotyDevice.Simulator
         }
 
         /// <summary>Holds BOOT past the core's debounce time, and on until the device reacted (each press makes a
-        /// "BOOT: ..." line) so a busy PC cannot turn it into a bounce; at most a second, like a real finger.</summary>
-        private void PressBoot()
+        /// "BOOT: ..." line) so a busy PC cannot turn it into a bounce; at most a second, like a real finger.
+        /// The terminal and the page's BOOT button press one after the other, never over each other.</summary>
+        public void PressBoot()
+        {
+            lock (_pressGate) PressAndRelease();
+        }
+
+        private void PressAndRelease()
         {
             int from = _terminal.LineCount;
             Stopwatch held = Stopwatch.StartNew();

@@ -505,7 +505,8 @@ namespace IotyDevice.Core
             string report;
             if (settings == null)
             {
-                report = "Settings: " + problem;
+                report = "Settings: " + (problem != null ? problem : "no settings file at " + _ports.Settings.Location
+                    + "; copy settings.example.json to settings.json, fill in your WiFi and broker details and put it there (README: Configure)");
             }
             else
             {
