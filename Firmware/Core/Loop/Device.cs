@@ -18,6 +18,7 @@ namespace IotyDevice.Core
         private readonly MessageLine _line;
         private readonly Backoff _wifiBackoff;
         private readonly Backoff _mqttBackoff;
+        private readonly MonitorMirror _mirror; // every printed line goes through it (setting MonitorTopic)
 
         private DeviceSettings _settings;
         private string _settingsReport;
@@ -55,6 +56,7 @@ namespace IotyDevice.Core
             _wakeup = wakeup;
             _inbox = new Inbox(options.InboxCapacity, options.InboxKeepWaitMs);
             _line = new MessageLine(options.MaxPayloadChars);
+            _mirror = new MonitorMirror(ports.Monitor, ports.Clock, options.MonitorMirrorLines, options.MonitorMirrorIntervalMs, _line.Chars.Length);
             Random random = options.Random != null ? options.Random : new Random();
             _wifiBackoff = new Backoff(options.BackoffBaseMs, options.BackoffCapMs, random);
             _mqttBackoff = new Backoff(options.BackoffBaseMs, options.BackoffCapMs, random);
@@ -133,6 +135,11 @@ namespace IotyDevice.Core
             }
 
             Supervise(now);
+            if (_state == ConnectionState.Online && !_connectionLost.IsSet)
+            {
+                _mirror.Pump(_ports.Mqtt);
+            }
+
             return MsUntilNextStep(now);
         }
 
@@ -143,7 +150,7 @@ namespace IotyDevice.Core
             for (int i = 0; i < _inbox.Capacity && _inbox.TryTake(out topic, out payload); i++)
             {
                 int length = _line.Format(topic, payload);
-                _ports.Monitor.WriteLine(_line.Chars, length);
+                _mirror.WriteLine(_line.Chars, length);
             }
         }
 
@@ -345,6 +352,7 @@ namespace IotyDevice.Core
             _statusTopic = _settings.StatusTopic == null || _settings.StatusTopic.Length == 0
                 ? null
                 : TopicTemplate.Expand(_settings.StatusTopic, _clientId);
+            _mirror.SetTopic(_settings.MonitorTopic == null ? null : TopicTemplate.Expand(_settings.MonitorTopic, _clientId));
             Print("MQTT: connecting to " + _settings.BrokerHost + ":" + _settings.BrokerPort.ToString() + " as " + _clientId + "...");
             _connectionLost.Clear();
             ConnectResult result;
@@ -607,7 +615,7 @@ namespace IotyDevice.Core
 
         private void Print(string line)
         {
-            _ports.Monitor.WriteLine(line);
+            _mirror.WriteLine(line);
         }
 
         private static string Seconds(int ms)

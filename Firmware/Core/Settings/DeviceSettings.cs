@@ -26,6 +26,7 @@ namespace IotyDevice.Core
             PublishPayload = "hello";
             PublishQos = 1;
             StatusTopic = ClientIdPlaceholder + "/status";
+            MonitorTopic = ClientIdPlaceholder + "/monitor";
             KeepAliveSeconds = 60;
         }
 
@@ -55,5 +56,9 @@ namespace IotyDevice.Core
         public string StatusTopic { get; set; }
 
         public int KeepAliveSeconds { get; set; }
+
+        /// <summary>Where every monitor line is also published (QoS 0, not retained), e.g. for an App Builder Display
+        /// or the monitor command; "{clientId}" is replaced by the client ID. An empty string turns it off.</summary>
+        public string MonitorTopic { get; set; }
     }
 }
