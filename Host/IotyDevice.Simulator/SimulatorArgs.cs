@@ -19,6 +19,7 @@ namespace IotyDevice.Simulator
   --state-dir <dir>    where the development CA and broker password are kept (default .simulator/ in the
                        repository, or ~/.iotydevice-simulator)
   --help               this text
+  monitor [--help]     instead: watch the boards' monitor lines over MQTT (see monitor --help)
 
 Exit codes: 0 done; 1 bad command line or the simulator could not start; 2 (script mode) the device did not
 connect within the timeout, or the settings have problems; 3 (script mode) a wait command timed out.";
