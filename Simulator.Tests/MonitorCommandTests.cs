@@ -67,6 +67,14 @@ public class MonitorCommandTests
         monitor.Verify(() =>
         {
             monitor.WaitForLine("[" + Board + "] online", Long); // the retained status: it is there
+            // Online: the status LED is steadily on (asked again until it has been on for the 1.5 s that make it steady).
+            var asked = System.Diagnostics.Stopwatch.StartNew();
+            while (sim.Count("[sim] status light GPIO2: on (steady for ") == 0 && asked.Elapsed < Long)
+            {
+                sim.Send("light");
+                Thread.Sleep(500);
+            }
+            Assert.Contains(sim.Lines, l => l.StartsWith("[sim] status light GPIO2: on (steady for ", StringComparison.Ordinal));
             sim.Send("pub topic1 on");
             monitor.WaitForLine("[" + Board + "] Received on topic1: on", Long);
             // A WiFi drop: the device closes its connection and says online again when back; still one transition.

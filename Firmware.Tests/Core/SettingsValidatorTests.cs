@@ -234,3 +234,34 @@ public class MonitorTopicValidationTests
         Assert.StartsWith("MonitorTopic: the same as StatusTopic", problem);
     }
 }
+
+public class StatusLedPinValidationTests
+{
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(0)]
+    [InlineData(2)]
+    public void Minus_one_and_gpio_numbers_are_fine(int pin)
+    {
+        var settings = FakeSettings.Valid();
+        settings.StatusLedPin = pin;
+        Assert.Empty(SettingsValidator.Validate(settings));
+    }
+
+    [Theory]
+    [InlineData(-2)]
+    [InlineData(99)]
+    public void Anything_else_is_named_with_the_fix(int pin)
+    {
+        var settings = FakeSettings.Valid();
+        settings.StatusLedPin = pin;
+        Assert.Equal("StatusLedPin: " + pin + " is not a GPIO number; use 2 (the LED on most ESP32 DevKits) or -1 for none",
+            Assert.Single(SettingsValidator.Validate(settings).Cast<string>()));
+    }
+
+    [Fact]
+    public void The_default_is_gpio2()
+    {
+        Assert.Equal(2, new DeviceSettings().StatusLedPin);
+    }
+}

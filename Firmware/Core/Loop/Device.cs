@@ -19,6 +19,7 @@ namespace IotyDevice.Core
         private readonly Backoff _wifiBackoff;
         private readonly Backoff _mqttBackoff;
         private readonly MonitorMirror _mirror; // every printed line goes through it (setting MonitorTopic)
+        private readonly StatusLight _light;     // the LED's pattern (setting StatusLedPin)
 
         private DeviceSettings _settings;
         private string _settingsReport;
@@ -57,6 +58,7 @@ namespace IotyDevice.Core
             _inbox = new Inbox(options.InboxCapacity, options.InboxKeepWaitMs);
             _line = new MessageLine(options.MaxPayloadChars);
             _mirror = new MonitorMirror(ports.Monitor, ports.Clock, options.MonitorMirrorLines, options.MonitorMirrorIntervalMs, _line.Chars.Length);
+            _light = new StatusLight(ports.Light, ports.Clock);
             Random random = options.Random != null ? options.Random : new Random();
             _wifiBackoff = new Backoff(options.BackoffBaseMs, options.BackoffCapMs, random);
             _mqttBackoff = new Backoff(options.BackoffBaseMs, options.BackoffCapMs, random);
@@ -140,7 +142,10 @@ namespace IotyDevice.Core
                 _mirror.Pump(_ports.Mqtt);
             }
 
-            return MsUntilNextStep(now);
+            int lightMs = _light.Show(_state == ConnectionState.WaitingToRetry ? _retryState : _state,
+                                      _settings != null ? _settings.StatusLedPin : DeviceSettings.DefaultStatusLedPin);
+            int waitMs = MsUntilNextStep(now);
+            return lightMs < waitMs ? lightMs : waitMs;
         }
 
         private void PumpInbox()
@@ -151,6 +156,7 @@ namespace IotyDevice.Core
             {
                 int length = _line.Format(topic, payload);
                 _mirror.WriteLine(_line.Chars, length);
+                _light.MessageReceived();
             }
         }
 
@@ -198,6 +204,7 @@ namespace IotyDevice.Core
                 _ports.Mqtt.Publish(_settings.PublishTopic, _publishPayload, _settings.PublishQos, _settings.PublishRetain);
                 _pendingPress = false;
                 Print(_sentLine);
+                _light.PressSent();
             }
             catch (Exception e)
             {

@@ -16,6 +16,9 @@ namespace IotyDevice.Core
         /// <summary>Replaced by the chip ID in <see cref="StatusTopic"/>.</summary>
         public const string ClientIdPlaceholder = "{clientId}";
 
+        /// <summary>The LED most ESP32 DevKits carry; also the light used while the settings are unusable.</summary>
+        public const int DefaultStatusLedPin = 2;
+
         public DeviceSettings()
         {
             BrokerPort = 8883;
@@ -27,6 +30,7 @@ namespace IotyDevice.Core
             PublishQos = 1;
             StatusTopic = ClientIdPlaceholder + "/status";
             MonitorTopic = ClientIdPlaceholder + "/monitor";
+            StatusLedPin = DefaultStatusLedPin;
             KeepAliveSeconds = 60;
         }
 
@@ -60,5 +64,8 @@ namespace IotyDevice.Core
         /// <summary>Where every monitor line is also published (QoS 0, not retained), e.g. for an App Builder Display
         /// or the monitor command; "{clientId}" is replaced by the client ID. An empty string turns it off.</summary>
         public string MonitorTopic { get; set; }
+
+        /// <summary>The GPIO of the status LED (2 on most ESP32 DevKits); -1 for none.</summary>
+        public int StatusLedPin { get; set; }
     }
 }

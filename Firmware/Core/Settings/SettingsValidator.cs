@@ -97,6 +97,12 @@ namespace IotyDevice.Core
 
             CheckMonitorTopic(errors, s);
 
+            // Only the range here; which pins can drive an LED on which ESP32 is the board check's.
+            if (s.StatusLedPin < -1 || s.StatusLedPin > 48)
+            {
+                errors.Add("StatusLedPin: " + s.StatusLedPin.ToString() + " is not a GPIO number; use 2 (the LED on most ESP32 DevKits) or -1 for none");
+            }
+
             if (s.KeepAliveSeconds < 10 || s.KeepAliveSeconds > 1200)
             {
                 errors.Add("KeepAliveSeconds: " + s.KeepAliveSeconds.ToString() + " is out of range; use 10 to 1200 (60 is usual)");
