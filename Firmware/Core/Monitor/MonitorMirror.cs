@@ -58,7 +58,8 @@ namespace IotyDevice.Core
             int longest = maxMessageLineChars > MaxTextChars + 3 ? maxMessageLineChars : MaxTextChars + 3;
             _outgoing = new char[AgoOpen.Length + MaxDigits + AgoClose.Length + longest
                                  + DroppedOpen.Length + DroppedClose.Length + DroppedRate.Length + DroppedTail.Length + 3 * MaxDigits];
-            _payloads = new LinePayloads(capacity);
+            // A burst of the whole ring, then lines and drop counts for a second, before any array may be reused.
+            _payloads = new LinePayloads(2 * capacity);
             _tokens = capacity;
             _refilledAtMs = clock.NowMs;
         }
@@ -136,28 +137,41 @@ namespace IotyDevice.Core
             Refill(now);
             while (_tokens > 0 && (_count > 0 || _dropped > 0))
             {
-                int length = _dropped > 0 ? FormatDropped() : FormatOldest(now);
-                try
+                // The count of what was dropped rides along with the line after the gap; it takes no turn of its own,
+                // so a flood still shows its lines, not only counts.
+                if (_dropped > 0)
                 {
-                    mqtt.Publish(_topic, _payloads.Encode(_outgoing, length, now), 0, false);
+                    if (!Send(mqtt, FormatDropped(), now))
+                    {
+                        return;
+                    }
+
+                    _dropped = 0;
                 }
-                catch (Exception)
+
+                if (_count == 0 || !Send(mqtt, FormatOldest(now), now))
                 {
-                    // Not connected (any more): the loop notices the loss; the line waits for the next connection.
                     return;
                 }
 
                 _tokens--;
-                if (_dropped > 0)
-                {
-                    _dropped = 0;
-                }
-                else
-                {
-                    _texts[_oldest] = null;
-                    _oldest = (_oldest + 1) % _texts.Length;
-                    _count--;
-                }
+                _texts[_oldest] = null;
+                _oldest = (_oldest + 1) % _texts.Length;
+                _count--;
+            }
+        }
+
+        private bool Send(IMqttTransport mqtt, int length, long now)
+        {
+            try
+            {
+                mqtt.Publish(_topic, _payloads.Encode(_outgoing, length, now), 0, false);
+                return true;
+            }
+            catch (Exception)
+            {
+                // Not connected (any more): the loop notices the loss; the line waits for the next connection.
+                return false;
             }
         }
 
