@@ -185,3 +185,65 @@ public class SettingsValidatorTests
         Assert.DoesNotContain(problems, p => p.Contains("broker-secret-456") || p.Contains("short\""));
     }
 }
+
+public class MonitorTopicValidationTests
+{
+    private static List<string> Problems(string subscribe, string monitor, string prefix = "")
+    {
+        var settings = FakeSettings.Valid();
+        settings.SubscribeTopic = subscribe;
+        settings.MonitorTopic = monitor;
+        settings.ClientIdPrefix = prefix;
+        return SettingsValidator.Validate(settings).Cast<string>().ToList();
+    }
+
+    [Fact]
+    public void The_default_monitor_topic_is_the_client_id_then_monitor()
+    {
+        Assert.Equal("{clientId}/monitor", new DeviceSettings().MonitorTopic);
+        Assert.Empty(Problems("topic1", new DeviceSettings().MonitorTopic));
+    }
+
+    [Theory]
+    [InlineData("#", "{clientId}/monitor", "")]
+    [InlineData("+/monitor", "{clientId}/monitor", "")]
+    [InlineData("240ac412abfe/monitor", "{clientId}/monitor", "")]
+    [InlineData("class3-240ac412abfe/+", "{clientId}/monitor", "class3-")]
+    [InlineData("topic1", "topic1", "")]
+    [InlineData("lab/#", "lab", "")]
+    [InlineData("lab/+/log", "lab/{clientId}/log", "")]
+    public void A_monitor_topic_the_subscription_would_bring_back_is_refused(string subscribe, string monitor, string prefix)
+    {
+        string problem = Assert.Single(Problems(subscribe, monitor, prefix));
+        Assert.StartsWith("MonitorTopic: \"" + monitor + "\" is matched by SubscribeTopic \"" + subscribe + "\"", problem);
+        Assert.Contains("or \"\" to turn the monitor over MQTT off", problem);
+    }
+
+    [Theory]
+    [InlineData("topic1", "{clientId}/monitor", "")]
+    [InlineData("topic1/#", "{clientId}/monitor", "")]
+    [InlineData("+/status", "{clientId}/monitor", "")]
+    [InlineData("monitor/+", "{clientId}/monitor", "")]          // a client ID is never "monitor"
+    [InlineData("240ac412abfe/monitor", "{clientId}/monitor", "class3-")] // the prefix makes it another ID
+    [InlineData("#", "", "")]                                        // off
+    [InlineData("+/+", "$monitor/{clientId}", "")]                  // wildcards never match $ topics
+    public void A_monitor_topic_outside_the_subscription_is_fine(string subscribe, string monitor, string prefix)
+    {
+        Assert.Empty(Problems(subscribe, monitor, prefix));
+    }
+
+    [Fact]
+    public void A_monitor_topic_with_a_wildcard_is_refused_with_the_way_to_turn_it_off()
+    {
+        string problem = Assert.Single(Problems("topic1", "{clientId}/#"));
+        Assert.StartsWith("MonitorTopic: \"{clientId}/#\" has a wildcard", problem);
+        Assert.EndsWith("(or \"\" to turn the monitor over MQTT off)", problem);
+    }
+
+    [Fact]
+    public void A_monitor_topic_equal_to_the_status_topic_is_refused()
+    {
+        string problem = Assert.Single(Problems("topic1", "{clientId}/status"));
+        Assert.StartsWith("MonitorTopic: the same as StatusTopic", problem);
+    }
+}

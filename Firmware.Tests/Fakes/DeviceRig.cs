@@ -14,12 +14,14 @@ public sealed class DeviceRig
     public DeviceOptions Options { get; } = new() { Random = new Random(7) };
     public Wakeup Wakeup { get; } = new();
     public Device Device { get; private set; }
+    public IStatusLight Light { get; set; } // none unless a test gives one
 
     public DeviceRig Start()
     {
         var ports = new DevicePorts
         {
             Network = Network, Mqtt = Mqtt, Button = Button, Clock = Clock, Monitor = Monitor, Settings = Settings,
+            Light = Light,
         };
         Device = new Device(ports, Options, Wakeup);
         Device.Start();

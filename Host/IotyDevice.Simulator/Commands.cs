@@ -18,6 +18,7 @@ namespace IotyDevice.Simulator
             "  pub <topic> <text>  publish as the IoTy App Builder, e.g. pub topic1 on",
             "  wifi off, wifi on   switch the simulated WiFi access point off / on again",
             "  wait <text>         wait until a device or [app] line contains <text> (for scripts)",
+            "  light               what the board's status LED is doing (see the README's light patterns)",
             "  help                this list",
             "  quit                stop (Ctrl+C or the end of the input stop too)",
         };
@@ -44,6 +45,9 @@ namespace IotyDevice.Simulator
             _quit = quit;
         }
 
+        /// <summary>The simulated status LED the `light` command describes.</summary>
+        public IotyDevice.Host.Light.SimulatedStatusLight Light { get; set; }
+
         /// <summary>Why the last wait failed.</summary>
         public string LastFailure { get; private set; }
 
@@ -69,6 +73,9 @@ namespace IotyDevice.Simulator
                     return Outcome.Continue;
                 case "wait":
                     return Wait(rest);
+                case "light":
+                    _terminal.Sim("status light " + (Light == null ? "not simulated" : Light.Describe()));
+                    return Outcome.Continue;
                 case "help":
                 case "?":
                     foreach (string help in Help) _terminal.Sim(help);

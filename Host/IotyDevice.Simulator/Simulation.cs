@@ -68,6 +68,8 @@ namespace IotyDevice.Simulator
             var network = new SimulatedNetwork(SimulatedMac, wakeup);
             var button = new SimulatedButton(wakeup);
             var options = new DeviceOptions();
+            var clock = new SystemClock();
+            var light = new IotyDevice.Host.Light.SimulatedStatusLight(clock);
             // The adapter's own trace: faults of fire-and-forget calls (it stays quiet about those its Close cut short).
             _transport = new MqttNetTransport(10000, _terminal.Sim);
             var ports = new DevicePorts
@@ -75,9 +77,10 @@ namespace IotyDevice.Simulator
                 Network = network,
                 Mqtt = _transport,
                 Button = button,
-                Clock = new SystemClock(),
+                Clock = clock,
                 Monitor = _terminal.Monitor,
                 Settings = settings,
+                Light = light,
             };
             _device = new Device(ports, options, wakeup);
             _terminal.Sim(_args.Board.Line(SimulatedMac));
@@ -93,6 +96,7 @@ namespace IotyDevice.Simulator
             reader.Start();
 
             var commands = new Commands(_terminal, _peer, network, button, options.DebounceMs, TimeSpan.FromSeconds(_args.TimeoutSeconds), _quit.Token);
+            commands.Light = light;
             if (_page != null)
             {
                 string problem;

@@ -25,6 +25,7 @@ namespace IotyDevice.Simulator
   --board <chip>       esp32 (default), esp32s3 or esp32c3: the board the simulator says it is, with its image
                        and pins (the built-in settings use that board's BOOT and LED pins); the core is the same
   --help               this text
+  monitor [--help]     instead: watch the boards' monitor lines over MQTT (see monitor --help)
 
 Exit codes: 0 done; 1 bad command line or the simulator could not start; 2 (script mode) the device did not
 connect within the timeout, or the settings have problems; 3 (script mode) a wait command timed out.";

@@ -19,6 +19,8 @@ namespace IotyDevice.Core
         private readonly Backoff _wifiBackoff;
         private readonly Backoff _mqttBackoff;
         private readonly ConnectionCloser _closer;
+        private readonly MonitorMirror _mirror; // every printed line goes through it (setting MonitorTopic)
+        private readonly StatusLight _light;     // the LED's pattern (setting StatusLedPin)
 
         private DeviceSettings _settings;
         private string _settingsReport;
@@ -56,10 +58,12 @@ namespace IotyDevice.Core
             _wakeup = wakeup;
             _inbox = new Inbox(options.InboxCapacity, options.InboxKeepWaitMs);
             _line = new MessageLine(options.MaxPayloadChars);
+            _mirror = new MonitorMirror(ports.Monitor, ports.Clock, options.MonitorMirrorLines, options.MonitorMirrorIntervalMs, _line.Chars.Length);
+            _light = new StatusLight(ports.Light, ports.Clock);
             Random random = options.Random != null ? options.Random : new Random();
             _wifiBackoff = new Backoff(options.BackoffBaseMs, options.BackoffCapMs, random);
             _mqttBackoff = new Backoff(options.BackoffBaseMs, options.BackoffCapMs, random);
-            _closer = new ConnectionCloser(ports.Mqtt, ports.Monitor, options.CloseQuietMs, options.CloseLimitMs);
+            _closer = new ConnectionCloser(ports.Mqtt, _mirror, options.CloseQuietMs, options.CloseLimitMs);
             _ports.Mqtt.SetListener(new TransportEvents(this));
         }
 
@@ -139,7 +143,15 @@ namespace IotyDevice.Core
                 Supervise(now); // never while a close waits for the library to hand over what it acknowledged
             }
 
-            return MsUntilNextStep(now);
+            if (_state == ConnectionState.Online && !_connectionLost.IsSet)
+            {
+                _mirror.Pump(_ports.Mqtt);
+            }
+
+            int lightMs = _light.Show(_state == ConnectionState.WaitingToRetry ? _retryState : _state,
+                                      _settings != null ? _settings.StatusLedPin : DeviceSettings.DefaultStatusLedPin);
+            int waitMs = MsUntilNextStep(now);
+            return lightMs < waitMs ? lightMs : waitMs;
         }
 
         private void PumpInbox()
@@ -149,7 +161,8 @@ namespace IotyDevice.Core
             for (int i = 0; i < _inbox.Capacity && _inbox.TryTake(out topic, out payload); i++)
             {
                 int length = _line.Format(topic, payload);
-                _ports.Monitor.WriteLine(_line.Chars, length);
+                _mirror.WriteLine(_line.Chars, length);
+                _light.MessageReceived();
             }
         }
 
@@ -197,6 +210,7 @@ namespace IotyDevice.Core
                 _ports.Mqtt.Publish(_settings.PublishTopic, _publishPayload, _settings.PublishQos, _settings.PublishRetain);
                 _pendingPress = false;
                 Print(_sentLine);
+                _light.PressSent();
             }
             catch (Exception e)
             {
@@ -382,6 +396,7 @@ namespace IotyDevice.Core
             _statusTopic = _settings.StatusTopic == null || _settings.StatusTopic.Length == 0
                 ? null
                 : TopicTemplate.Expand(_settings.StatusTopic, _clientId);
+            _mirror.SetTopic(_settings.MonitorTopic == null ? null : TopicTemplate.Expand(_settings.MonitorTopic, _clientId));
             Print("MQTT: connecting to " + _settings.BrokerHost + ":" + _settings.BrokerPort.ToString() + " as " + _clientId + "...");
             _connectionLost.Clear();
             ConnectResult result;
@@ -681,7 +696,7 @@ namespace IotyDevice.Core
 
         private void Print(string line)
         {
-            _ports.Monitor.WriteLine(line);
+            _mirror.WriteLine(line);
         }
 
         private static string Seconds(int ms)

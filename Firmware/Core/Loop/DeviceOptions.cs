@@ -47,6 +47,13 @@ namespace IotyDevice.Core
         /// <summary>How often at most a growing drop count is reported during a flood.</summary>
         public int DropReportIntervalMs = 1000;
 
+        /// <summary>Monitor lines kept for MQTT (setting MonitorTopic) while offline or waiting for their turn; each
+        /// slot that ever holds a message line keeps a buffer of its size.</summary>
+        public int MonitorMirrorLines = 32;
+
+        /// <summary>After a burst of the whole ring, the mirror publishes one line per this long.</summary>
+        public int MonitorMirrorIntervalMs = 100;
+
         /// <summary>The jitter source; null seeds one from the clock.</summary>
         public Random Random;
     }

@@ -16,6 +16,9 @@ namespace IotyDevice.Core
         /// <summary>Replaced by the chip ID in <see cref="StatusTopic"/>.</summary>
         public const string ClientIdPlaceholder = "{clientId}";
 
+        /// <summary>The LED most ESP32 DevKits carry; also the light used while the settings are unusable.</summary>
+        public const int DefaultStatusLedPin = 2;
+
         public DeviceSettings()
         {
             BrokerPort = 8883;
@@ -26,10 +29,11 @@ namespace IotyDevice.Core
             PublishPayload = "hello";
             PublishQos = 1;
             StatusTopic = ClientIdPlaceholder + "/status";
+            MonitorTopic = ClientIdPlaceholder + "/monitor";
+            StatusLedPin = DefaultStatusLedPin;
             KeepAliveSeconds = 60;
             Board = EspPins.Esp32;
             BootButtonPin = 0;
-            StatusLedPin = 2;
         }
 
         public string WifiSsid { get; set; }
@@ -72,5 +76,10 @@ namespace IotyDevice.Core
 
         /// <summary>The value of <see cref="StatusLedPin"/> that means "no status light".</summary>
         public const int NoStatusLed = -1;
+
+
+        /// <summary>Where every monitor line is also published (QoS 0, not retained), e.g. for an App Builder Display
+        /// or the monitor command; "{clientId}" is replaced by the client ID. An empty string turns it off.</summary>
+        public string MonitorTopic { get; set; }
     }
 }

@@ -102,6 +102,8 @@ namespace IotyDevice.Core
                 }
             }
 
+            CheckMonitorTopic(errors, s);
+
             if (s.KeepAliveSeconds < 10 || s.KeepAliveSeconds > 1200)
             {
                 errors.Add("KeepAliveSeconds: " + s.KeepAliveSeconds.ToString() + " is out of range; use 10 to 1200 (60 is usual)");
@@ -222,6 +224,30 @@ namespace IotyDevice.Core
             }
 
             return null;
+        }
+
+        private static void CheckMonitorTopic(ArrayList errors, DeviceSettings s)
+        {
+            if (s.MonitorTopic == null || s.MonitorTopic.Length == 0)
+            {
+                return;
+            }
+
+            string problem = TopicProblem(s.MonitorTopic, false);
+            if (problem != null)
+            {
+                errors.Add("MonitorTopic: " + problem + " (or \"\" to turn the monitor over MQTT off)");
+            }
+            else if (s.SubscribeTopic != null && s.SubscribeTopic.Trim().Length > 0 && TopicProblem(s.SubscribeTopic, true) == null
+                     && TopicFilter.CouldMatch(s.SubscribeTopic, s.MonitorTopic, s.ClientIdPrefix))
+            {
+                errors.Add("MonitorTopic: \"" + s.MonitorTopic + "\" is matched by SubscribeTopic \"" + s.SubscribeTopic
+                           + "\", so the device would receive its own monitor lines and print them again, forever; use a topic outside it, or \"\" to turn the monitor over MQTT off");
+            }
+            else if (s.MonitorTopic == s.StatusTopic)
+            {
+                errors.Add("MonitorTopic: the same as StatusTopic; monitor lines would overwrite online/offline; use e.g. \"{clientId}/monitor\"");
+            }
         }
 
         private static bool RequireFilled(ArrayList errors, string field, string value, string what)
