@@ -9,5 +9,6 @@ namespace IotyDevice.Core
         public IClock Clock;
         public IMonitor Monitor;
         public ISettingsSource Settings;
+        public IStatusLight Light; // null: no status LED
     }
 }
