@@ -79,15 +79,19 @@ public class MonitorCommandTests
             Assert.Contains(sim.Lines, l => l.StartsWith("[sim] status light GPIO2: on (steady for ", StringComparison.Ordinal));
             sim.Send("pub topic1 on");
             monitor.WaitForLine("[" + Board + "] Received on topic1: on", Long);
-            // A WiFi drop: the device closes its connection and says online again when back; still one transition.
+            // A WiFi drop: like a board, the device cannot say goodbye, so the broker's will says offline; back
+            // online when the WiFi returns. Each transition once, however many status messages carry it.
             sim.Send("wifi off");
             sim.WaitForLine("WiFi: connection lost; reconnecting", Long);
+            monitor.WaitForLine("[" + Board + "] offline", Long);
             sim.Send("wifi on");
             monitor.WaitForLine("WiFi: connection lost; reconnecting", Long); // printed offline, sent once back
             monitor.WaitForCount("[" + Board + "] MQTT: subscribed to topic1", 1, Long);
+            monitor.WaitForCount("[" + Board + "] online", 2, Long);
             sim.Send("quit");
-            monitor.WaitForLine("[" + Board + "] offline", Long);
-            Assert.Single(monitor.Lines, l => l == "[" + Board + "] online"); // transitions only
+            monitor.WaitForCount("[" + Board + "] offline", 2, Long);
+            string[] transitions = monitor.Lines.Where(l => l == "[" + Board + "] online" || l == "[" + Board + "] offline").ToArray();
+            Assert.Equal(new[] { "online", "offline", "online", "offline" }.Select(t => "[" + Board + "] " + t), transitions);
         }, sim.Transcript);
     }
 
