@@ -8,15 +8,12 @@ namespace IotyDevice.Firmware
     {
         public static void Main()
         {
-            // BOOT is GPIO0 on ESP32 DevKit boards.
-            const int BootButtonPin = 0;
-
             Wakeup wakeup = new Wakeup();
             DevicePorts ports = new DevicePorts
             {
                 Network = new WifiNetwork(wakeup),
                 Mqtt = new M2MqttTransport(),
-                Button = new GpioBootButton(BootButtonPin, wakeup),
+                Button = new GpioBootButton(wakeup),
                 Clock = new DeviceClock(),
                 Monitor = new ConsoleMonitor(),
                 Settings = new SettingsFile(@"I:\settings.json"),

@@ -26,4 +26,19 @@ public sealed class FakeButton : IButtonInput
     }
 
     public int TakeChanges(long[] atMs, bool[] down) => _changes.Take(atMs, down);
+
+    /// <summary>Every pin the core opened, in order.</summary>
+    public List<int> OpenedPins { get; } = new();
+
+    /// <summary>Pins whose Open throws, as a pin the board cannot read would.</summary>
+    public HashSet<int> BrokenPins { get; } = new();
+
+    public void Open(int pin)
+    {
+        OpenedPins.Add(pin);
+        if (BrokenPins.Contains(pin))
+        {
+            throw new InvalidOperationException("pin in use");
+        }
+    }
 }

@@ -4,27 +4,38 @@ using IotyDevice.Core;
 
 namespace IotyDevice.Firmware
 {
-    /// <summary>The BOOT button: GPIO0 on ESP32 DevKit boards, pulled up, low while pressed. Latches every level
+    /// <summary>The BOOT button on the GPIO the settings name (BootButtonPin: GPIO0 on ESP32 DevKits, GPIO9 on
+    /// ESP32-C3 boards), pulled up, low while pressed. Latches every level
     /// change with its time; debouncing and press detection are the core's (BootButton.Feed), which replays them,
     /// so a press made and released while the loop blocks in a WiFi join or a TLS connect still counts.</summary>
     internal sealed class GpioBootButton : IButtonInput
     {
         // Kept so the controller and pin live as long as the button does.
-        private readonly GpioController _controller;
-        private readonly GpioPin _pin;
+        private readonly GpioController _controller = new GpioController();
         private readonly Wakeup _wakeup;
         private readonly ButtonChanges _changes = new ButtonChanges(32);
+        private GpioPin _pin;
 
-        public GpioBootButton(int pinNumber, Wakeup wakeup)
+        public GpioBootButton(Wakeup wakeup)
         {
             _wakeup = wakeup;
-            _controller = new GpioController();
-            // The board has its own pull-up on GPIO0; the internal one keeps bare modules defined too.
+        }
+
+        public void Open(int pinNumber)
+        {
+            if (_pin != null)
+            {
+                _pin.ValueChanged -= OnValueChanged;
+                _controller.ClosePin(_pin.PinNumber);
+                _pin = null;
+            }
+
+            // Boards pull BOOT up themselves; the internal pull-up keeps bare modules and other pins defined too.
             _pin = _controller.OpenPin(pinNumber, PinMode.InputPullUp);
             _pin.ValueChanged += OnValueChanged;
         }
 
-        public bool IsDown { get { return _pin.Read() == PinValue.Low; } }
+        public bool IsDown { get { return _pin != null && _pin.Read() == PinValue.Low; } }
 
         public int TakeChanges(long[] atMs, bool[] down)
         {

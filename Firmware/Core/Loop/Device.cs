@@ -32,6 +32,7 @@ namespace IotyDevice.Core
         private string _clientId;
 
         private BootButton _button;
+        private int _buttonPin;
         private readonly long[] _buttonChangeMs = new long[ButtonChangesPerPass];
         private readonly bool[] _buttonChangeDown = new bool[ButtonChangesPerPass];
         private readonly Outbox _outbox;
@@ -92,17 +93,35 @@ namespace IotyDevice.Core
         {
             long now = _ports.Clock.NowMs;
             Print("IotyDevice: starting");
+            // The settings may name another pin (BootButtonPin); until they are read, BOOT of an ESP32 DevKit.
+            OpenButton(DeviceSettings.DefaultBootButtonPin, now);
+            TryChipId();
+            LoadSettings(now);
+        }
+
+        /// <summary>Opens the button on <paramref name="pin"/> and takes its level as the start: a button already
+        /// down (held through reset: BOOT is also a strapping pin) counts only once it has been released.</summary>
+        private void OpenButton(int pin, long now)
+        {
+            try
+            {
+                _ports.Button.Open(pin);
+            }
+            catch (Exception e)
+            {
+                // Validation refuses pins no ESP32 can read; this is what is left (a pin the board itself holds).
+                Print("BOOT: GPIO" + pin.ToString() + " cannot be opened as an input (" + e.Message + "); check BootButtonPin");
+            }
+
+            _buttonPin = pin;
             // Changes latched before now belong to the level read below.
             _ports.Button.TakeChanges(_buttonChangeMs, _buttonChangeDown);
-            bool downAtStart = _ports.Button.IsDown;
-            _button = new BootButton(_options.DebounceMs, downAtStart, now);
-            if (downAtStart)
+            bool down = _ports.Button.IsDown;
+            _button = new BootButton(_options.DebounceMs, down, now);
+            if (down)
             {
                 Print("BOOT: held at start-up; ignored until released");
             }
-
-            TryChipId();
-            LoadSettings(now);
         }
 
         /// <summary>Runs until <see cref="Stop"/>: steps, then sleeps until the next deadline or an event.</summary>
@@ -592,6 +611,11 @@ namespace IotyDevice.Core
             }
 
             _settings = settings;
+            if (settings.BootButtonPin != _buttonPin)
+            {
+                OpenButton(settings.BootButtonPin, _ports.Clock.NowMs);
+            }
+
             _publishPayload = Utf8.Encode(settings.PublishPayload);
             _state = ConnectionState.JoiningWifi;
         }

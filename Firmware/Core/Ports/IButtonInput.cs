@@ -5,6 +5,12 @@ namespace IotyDevice.Core
     /// connect (seconds), and a press made and released in that time must still count.</summary>
     public interface IButtonInput
     {
+        /// <summary>(Re)opens the button on this GPIO as an input with pull-up (pressed = low), closing the pin used
+        /// before; changes latched on that pin are dropped. The pin comes from the settings (BootButtonPin), so the
+        /// core calls this at start-up with the default and again when the settings name another pin. Throws when
+        /// the pin cannot be an input.</summary>
+        void Open(int pin);
+
         /// <summary>True while the button is held down (GPIO0 reads low on ESP32 boards). Read once at start-up.</summary>
         bool IsDown { get; }
 

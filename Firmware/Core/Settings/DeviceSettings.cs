@@ -19,6 +19,9 @@ namespace IotyDevice.Core
         /// <summary>The LED most ESP32 DevKits carry; also the light used while the settings are unusable.</summary>
         public const int DefaultStatusLedPin = 2;
 
+        /// <summary>BOOT on ESP32 and ESP32-S3 boards; also the button used until the settings are read.</summary>
+        public const int DefaultBootButtonPin = 0;
+
         public DeviceSettings()
         {
             BrokerPort = 8883;
@@ -33,7 +36,7 @@ namespace IotyDevice.Core
             StatusLedPin = DefaultStatusLedPin;
             KeepAliveSeconds = 60;
             Board = EspPins.Esp32;
-            BootButtonPin = 0;
+            BootButtonPin = DefaultBootButtonPin;
         }
 
         public string WifiSsid { get; set; }

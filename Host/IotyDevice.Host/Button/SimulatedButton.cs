@@ -21,6 +21,11 @@ namespace IotyDevice.Host.Button
 
         public bool IsDown { get { lock (_gate) return _isDown; } }
 
+        /// <summary>The GPIO the core opened (the settings' BootButtonPin); the terminal is the button whatever it is.</summary>
+        public int Pin { get; private set; } = -1;
+
+        public void Open(int pin) { Pin = pin; }
+
         public int TakeChanges(long[] atMs, bool[] down) { return _changes.Take(atMs, down); }
 
         public void Press() { Set(true); }
