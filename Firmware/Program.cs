@@ -20,10 +20,11 @@ namespace IotyDevice.Firmware
                 Clock = new DeviceClock(),
                 Monitor = new ConsoleMonitor(),
                 Settings = new SettingsFile(@"I:\settings.json"),
+                Pins = new GpioOutputPins(),
             };
 
-            // Run never returns on the device.
-            new Device(ports, new DeviceOptions(), wakeup).Run();
+            // Run never returns on the device. The lesson (Firmware/Lesson.cs) is the part to change.
+            new Device(ports, new DeviceOptions(), wakeup, new Lesson()).Run();
         }
     }
 }

@@ -9,6 +9,7 @@ using IotyDevice.Host.Button;
 using IotyDevice.Host.Clock;
 using IotyDevice.Host.Mqtt;
 using IotyDevice.Host.Network;
+using IotyDevice.Host.Pins;
 using IotyDevice.Host.Settings;
 
 namespace IotyDevice.Simulator
@@ -73,8 +74,10 @@ namespace IotyDevice.Simulator
                 Clock = new SystemClock(),
                 Monitor = _terminal.Monitor,
                 Settings = settings,
+                // A pin the lesson switches shows as a [sim] line: the LED you would see on the board.
+                Pins = new SimulatedPins(_terminal.Sim),
             };
-            _device = new Device(ports, options, wakeup);
+            _device = new Device(ports, options, wakeup, new Lesson());
             _terminal.Sim("board: a simulated ESP32 with the made-up WiFi MAC " + BitConverter.ToString(SimulatedMac).Replace('-', ':').ToLowerInvariant()
                 + " and simulated WiFi (any network name joins); Enter = a BOOT press");
 

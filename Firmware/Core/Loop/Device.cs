@@ -19,17 +19,20 @@ namespace IotyDevice.Core
         private readonly Backoff _wifiBackoff;
         private readonly Backoff _mqttBackoff;
 
+        // The lesson (Firmware/Lesson.cs): what to subscribe, what a message and a press do.
+        private readonly LessonRunner _lesson;
+        private string[] _topics;
+        private string _publishTag;
+        private readonly ArrayList _unsent = new ArrayList();
+
         private DeviceSettings _settings;
         private string _settingsReport;
         private long _settingsRetryAtMs;
-        private byte[] _publishPayload;
         private string _statusTopic;
-        private string _sentLine;
         private string _chipId;
         private string _clientId;
 
         private BootButton _button;
-        private bool _pendingPress;
 
         private ConnectionState _state;
         private ConnectionState _retryState;
@@ -48,7 +51,13 @@ namespace IotyDevice.Core
         private long _lastDropReportMs;
         private readonly Flag _stopRequested = new Flag();
 
+        /// <summary>A device running the lesson in Firmware/Lesson.cs.</summary>
         public Device(DevicePorts ports, DeviceOptions options, Wakeup wakeup)
+            : this(ports, options, wakeup, new Lesson())
+        {
+        }
+
+        public Device(DevicePorts ports, DeviceOptions options, Wakeup wakeup, ILesson lesson)
         {
             _ports = ports;
             _options = options;
@@ -59,6 +68,8 @@ namespace IotyDevice.Core
             _wifiBackoff = new Backoff(options.BackoffBaseMs, options.BackoffCapMs, random);
             _mqttBackoff = new Backoff(options.BackoffBaseMs, options.BackoffCapMs, random);
             _ports.Mqtt.SetListener(new TransportEvents(this));
+            Board board = new Board(ports.Monitor, _line, new LessonPublishes(this), ports.Pins);
+            _lesson = new LessonRunner(lesson, board, ports.Clock, ports.Monitor, options.SlowLessonMs);
         }
 
         public ConnectionState State { get { return _state; } }
@@ -140,10 +151,10 @@ namespace IotyDevice.Core
         {
             string topic;
             byte[] payload;
+            _publishTag = "Lesson:";
             for (int i = 0; i < _inbox.Capacity && _inbox.TryTake(out topic, out payload); i++)
             {
-                int length = _line.Format(topic, payload);
-                _ports.Monitor.WriteLine(_line.Chars, length);
+                _lesson.OnMessage(topic, payload);
             }
         }
 
@@ -163,42 +174,94 @@ namespace IotyDevice.Core
 
         private void OnBootPress()
         {
+            if (_settings == null)
+            {
+                Print("BOOT: pressed, but nothing can be sent until the settings are fixed (see above)");
+                return;
+            }
+
+            _publishTag = "BOOT:";
+            _lesson.OnBootPress();
+        }
+
+        // ---- The lesson's publishes (a BOOT press is one): sent now when online, else kept for the next connection.
+        // This is the seam branch `presses` fills with its at-least-once outbox (PUBACK tracking, resend after a drop).
+
+        private void Send(string topic, byte[] payload, string text, int qos, bool retain)
+        {
+            UnsentPublish publish = new UnsentPublish(topic, payload, text == null ? "(" + payload.Length.ToString() + " bytes)" : text, qos, retain, _publishTag);
             // A loss the library has reported but the loop has not acted on yet counts as offline: a publish
             // handed to a closed connection would be lost while the monitor said "sent".
             if (_state == ConnectionState.Online && !_connectionLost.IsSet)
             {
-                PublishHello();
+                PublishNow(publish);
             }
-            else if (_settings == null)
+            else if (IsUnsent(publish))
             {
-                Print("BOOT: pressed, but nothing can be sent until the settings are fixed (see above)");
+                Print(publish.Tag + " not connected; one " + publish.Shown + " is already waiting to be sent");
             }
-            else if (_pendingPress)
+            else if (_unsent.Count >= _options.UnsentCapacity)
             {
-                Print("BOOT: not connected; one " + _settings.PublishPayload + " is already waiting to be sent");
+                Print(publish.Tag + " not connected, and " + _unsent.Count.ToString() + " publishes already wait to be sent; "
+                      + publish.Shown + " to " + topic + " is dropped");
             }
             else
             {
-                _pendingPress = true;
-                Print("BOOT: not connected; " + _settings.PublishPayload + " will be sent once MQTT is connected");
+                _unsent.Add(publish);
+                Print(publish.Tag + " not connected; " + publish.Shown + " will be sent once MQTT is connected");
             }
         }
 
-        private void PublishHello()
+        private void PublishNow(UnsentPublish publish)
         {
             try
             {
-                _ports.Mqtt.Publish(_settings.PublishTopic, _publishPayload, _settings.PublishQos, _settings.PublishRetain);
-                _pendingPress = false;
-                Print(_sentLine);
+                _ports.Mqtt.Publish(publish.Topic, publish.Payload, publish.Qos, publish.Retain);
+                Print(publish.Tag + " sent " + publish.Shown + " to " + publish.Topic);
             }
             catch (Exception e)
             {
-                // Keep the press for the next connection rather than lose it.
-                _pendingPress = true;
+                // Keep it for the next connection rather than lose it.
+                if (!IsUnsent(publish))
+                {
+                    _unsent.Add(publish);
+                }
+
                 _connectionLost.Set();
-                Print("BOOT: publish failed (" + e.Message + "); it will be sent after reconnecting");
+                Print(publish.Tag + " publish failed (" + e.Message + "); it will be sent after reconnecting");
             }
+        }
+
+        private void SendUnsent()
+        {
+            UnsentPublish[] waiting = (UnsentPublish[])_unsent.ToArray(typeof(UnsentPublish));
+            _unsent.Clear();
+            for (int i = 0; i < waiting.Length && !_connectionLost.IsSet; i++)
+            {
+                PublishNow(waiting[i]);
+            }
+
+            for (int i = 0; i < waiting.Length && _connectionLost.IsSet; i++)
+            {
+                if (!IsUnsent(waiting[i]))
+                {
+                    _unsent.Add(waiting[i]);
+                }
+            }
+        }
+
+        private bool IsUnsent(UnsentPublish publish)
+        {
+            for (int i = 0; i < _unsent.Count; i++)
+            {
+                UnsentPublish other = (UnsentPublish)_unsent[i];
+                if (other.Topic == publish.Topic && other.Shown == publish.Shown && other.Qos == publish.Qos && other.Retain == publish.Retain)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private void Supervise(long now)
@@ -380,8 +443,12 @@ namespace IotyDevice.Core
             try
             {
                 // Subscribe every time: cheap, and right even when the broker lost the session.
-                _ports.Mqtt.Subscribe(_settings.SubscribeTopic, 1);
-                Print("MQTT: subscribed to " + _settings.SubscribeTopic);
+                for (int i = 0; i < _topics.Length; i++)
+                {
+                    _ports.Mqtt.Subscribe(_topics[i], 1);
+                    Print("MQTT: subscribed to " + _topics[i]);
+                }
+
                 if (_statusTopic != null)
                 {
                     _ports.Mqtt.Publish(_statusTopic, Utf8.Encode("online"), 1, true);
@@ -395,10 +462,7 @@ namespace IotyDevice.Core
 
             _onlineSinceMs = now;
             _state = ConnectionState.Online;
-            if (_pendingPress)
-            {
-                PublishHello();
-            }
+            SendUnsent();
         }
 
         private MqttConnectRequest BuildConnectRequest()
@@ -511,8 +575,8 @@ namespace IotyDevice.Core
             }
 
             _settings = settings;
-            _publishPayload = Utf8.Encode(settings.PublishPayload);
-            _sentLine = "BOOT: sent " + settings.PublishPayload + " to " + settings.PublishTopic;
+            string[] topics = _lesson.Topics(settings);
+            _topics = topics == null ? new string[0] : topics;
             _state = ConnectionState.JoiningWifi;
         }
 
@@ -613,6 +677,42 @@ namespace IotyDevice.Core
         private static string Seconds(int ms)
         {
             return (ms / 1000).ToString() + "." + (ms / 100 % 10).ToString();
+        }
+
+        /// <summary>The lesson's Board publishes through the device's own path (on the main loop).</summary>
+        private class LessonPublishes : ILessonPublisher
+        {
+            private readonly Device _device;
+
+            public LessonPublishes(Device device)
+            {
+                _device = device;
+            }
+
+            public void Publish(string topic, byte[] payload, string text, int qos, bool retain)
+            {
+                _device.Send(topic, payload, text, qos, retain);
+            }
+        }
+
+        private class UnsentPublish
+        {
+            public readonly string Topic;
+            public readonly byte[] Payload;
+            public readonly string Shown;
+            public readonly int Qos;
+            public readonly bool Retain;
+            public readonly string Tag;
+
+            public UnsentPublish(string topic, byte[] payload, string shown, int qos, bool retain, string tag)
+            {
+                Topic = topic;
+                Payload = payload;
+                Shown = shown;
+                Qos = qos;
+                Retain = retain;
+                Tag = tag;
+            }
         }
 
         /// <summary>Runs on the MQTT library's threads: records and wakes, nothing more.</summary>

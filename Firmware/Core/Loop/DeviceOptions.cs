@@ -40,6 +40,12 @@ namespace IotyDevice.Core
         /// <summary>How often at most a growing drop count is reported during a flood.</summary>
         public int DropReportIntervalMs = 1000;
 
+        /// <summary>A lesson method (Firmware/Lesson.cs) running this long holds up the loop noticeably: it is named.</summary>
+        public int SlowLessonMs = 1000;
+
+        /// <summary>Publishes kept while offline (a BOOT press is one), sent in order after the reconnect.</summary>
+        public int UnsentCapacity = 16;
+
         /// <summary>The jitter source; null seeds one from the clock.</summary>
         public Random Random;
     }

@@ -9,5 +9,8 @@ namespace IotyDevice.Core
         public IClock Clock;
         public IMonitor Monitor;
         public ISettingsSource Settings;
+
+        /// <summary>Output pins the lesson switches; null on a device without any.</summary>
+        public IOutputPins Pins;
     }
 }

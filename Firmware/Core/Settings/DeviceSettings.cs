@@ -27,6 +27,7 @@ namespace IotyDevice.Core
             PublishQos = 1;
             StatusTopic = ClientIdPlaceholder + "/status";
             KeepAliveSeconds = 60;
+            StatusLedPin = 2;
         }
 
         public string WifiSsid { get; set; }
@@ -55,5 +56,9 @@ namespace IotyDevice.Core
         public string StatusTopic { get; set; }
 
         public int KeepAliveSeconds { get; set; }
+
+        /// <summary>The GPIO of the status light (2: the blue LED of ESP32 DevKit boards); -1 turns the light off
+        /// and leaves the pin to the lesson.</summary>
+        public int StatusLedPin { get; set; }
     }
 }
