@@ -95,3 +95,75 @@ public class BootButtonTests
         Assert.Equal(-1, button.MsUntilSettled(100 + Debounce));
     }
 }
+
+/// <summary>Presses the loop did not see happen: level changes latched by the adapter and replayed at their times.</summary>
+public class LatchedPressTests
+{
+    private const int Debounce = 30;
+
+    private static int Feed(BootButton button, long nowMs, params (long At, bool Down)[] changes) =>
+        button.Feed(changes.Select(c => c.At).ToArray(), changes.Select(c => c.Down).ToArray(), changes.Length, nowMs);
+
+    [Fact]
+    public void A_press_made_and_released_while_the_loop_was_blind_counts_once()
+    {
+        var button = new BootButton(Debounce, false, 0);
+        Assert.Equal(1, Feed(button, 3_000, (1_000, true), (1_200, false)));
+        Assert.Equal(0, Feed(button, 3_100));
+    }
+
+    [Fact]
+    public void A_bouncy_press_latched_while_blind_counts_once()
+    {
+        var button = new BootButton(Debounce, false, 0);
+        Assert.Equal(1, Feed(button, 5_000,
+            (1_000, true), (1_001, false), (1_003, true), (1_200, false), (1_201, true), (1_202, false)));
+    }
+
+    [Fact]
+    public void A_glitch_latched_while_blind_is_not_a_press()
+    {
+        var button = new BootButton(Debounce, false, 0);
+        Assert.Equal(0, Feed(button, 5_000, (1_000, true), (1_000 + Debounce - 5, false)));
+    }
+
+    [Fact]
+    public void Two_presses_latched_while_blind_are_two_presses()
+    {
+        var button = new BootButton(Debounce, false, 0);
+        Assert.Equal(2, Feed(button, 5_000, (1_000, true), (1_100, false), (2_000, true), (2_100, false)));
+    }
+
+    [Fact]
+    public void A_press_still_held_when_the_loop_looks_again_counts_once_it_has_settled()
+    {
+        var button = new BootButton(Debounce, false, 0);
+        Assert.Equal(0, Feed(button, 1_010, (1_000, true)));
+        Assert.Equal(1, Feed(button, 1_000 + Debounce));
+        Assert.Equal(0, Feed(button, 2_000, (1_500, false)));
+    }
+
+    [Fact]
+    public void A_button_held_through_reset_and_released_while_blind_is_no_press()
+    {
+        var button = new BootButton(Debounce, true, 0);
+        Assert.Equal(0, Feed(button, 5_000, (1_000, false)));
+        Assert.Equal(1, Feed(button, 9_000, (6_000, true), (6_300, false)));
+    }
+
+    [Fact]
+    public void Changes_latched_beyond_the_ring_keep_the_newest()
+    {
+        var changes = new ButtonChanges(4);
+        for (int i = 0; i < 6; i++)
+        {
+            changes.Record(i % 2 == 0, 100 * i);
+        }
+
+        var at = new long[8];
+        var down = new bool[8];
+        Assert.Equal(4, changes.Take(at, down));
+        Assert.Equal(new long[] { 200, 300, 400, 500 }, at.Take(4));
+        Assert.Equal(0, changes.Take(at, down));
+    }
+}

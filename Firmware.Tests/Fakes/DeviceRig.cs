@@ -9,7 +9,7 @@ public sealed class DeviceRig
     public RecordingMonitor Monitor { get; } = new();
     public FakeNetwork Network { get; } = new();
     public FakeMqtt Mqtt { get; } = new();
-    public FakeButton Button { get; } = new();
+    public FakeButton Button { get; }
     public FakeSettings Settings { get; } = new();
     public FakePins Pins { get; } = new();
 
@@ -18,6 +18,8 @@ public sealed class DeviceRig
     public DeviceOptions Options { get; } = new() { Random = new Random(7) };
     public Wakeup Wakeup { get; } = new();
     public Device Device { get; private set; }
+
+    public DeviceRig() => Button = new FakeButton(Clock);
 
     public DeviceRig Start()
     {

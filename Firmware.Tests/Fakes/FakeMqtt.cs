@@ -31,37 +31,91 @@ public sealed class FakeMqtt : IMqttTransport
         }
 
         Connection = Connects.Count;
+        IsConnected = (int)outcome == ConnectResult.Accepted;
         return new ConnectResult((int)outcome, sessionPresent: false, Connection);
     }
 
     /// <summary>The number of the last connection handed out (events of the current connection carry it).</summary>
     public int Connection { get; private set; }
 
-    public bool IsConnected { get; set; } = true;
+    /// <summary>Open after an accepted Connect; false after Close or a reported loss. While false, Publish and
+    /// Subscribe throw MqttNotConnectedException, as the port promises. A test may set it false to play a client
+    /// that died before the loop heard of it.</summary>
+    public bool IsConnected { get; set; }
+
+    /// <summary>Raise the PUBACK of a QoS 1 publish at once, inside Publish, before its id is returned (as a fast
+    /// broker can). False: the test raises acks itself (<see cref="Ack"/>) or never.</summary>
+    public bool AutoAck { get; set; } = true;
+
+    /// <summary>The SUBACK code raised inside Subscribe: the granted QoS, or 0x80 for a refusal; null raises none.</summary>
+    public int? SubscribeGrant { get; set; } = 1;
+
+    /// <summary>(connection, message id) of every QoS 1/2 publish, in order.</summary>
+    public List<(int Connection, int MessageId)> PublishIds { get; } = new();
 
     private int _lastMessageId;
 
     public int Subscribe(string topic, int qos)
     {
+        if (!IsConnected)
+        {
+            throw new MqttNotConnectedException("MQTT is not connected");
+        }
+
         Subscribes.Add((topic, qos));
-        return ++_lastMessageId;
+        int id = ++_lastMessageId;
+        if (SubscribeGrant is int granted)
+        {
+            Listener.OnSubscribed(Connection, id, granted);
+        }
+
+        return id;
     }
 
     public int Publish(string topic, byte[] payload, int qos, bool retain)
     {
+        if (!IsConnected)
+        {
+            throw new MqttNotConnectedException("MQTT is not connected; the publish to " + topic + " was not sent");
+        }
+
         if (ThrowOnPublish)
         {
             throw new InvalidOperationException("socket closed");
         }
 
         Publishes.Add((topic, payload, qos, retain));
-        return qos == 0 ? 0 : ++_lastMessageId;
+        if (qos == 0)
+        {
+            return 0;
+        }
+
+        int id = ++_lastMessageId;
+        PublishIds.Add((Connection, id));
+        if (AutoAck)
+        {
+            Listener.OnPublished(Connection, id, true);
+        }
+
+        return id;
     }
 
-    /// <summary>The library reports the current connection lost, as on its own thread.</summary>
-    public void RaiseConnectionClosed() => Listener.OnConnectionClosed(Connection);
+    /// <summary>Raises the PUBACK (or the library giving up: confirmed false) of a publish, as on its own thread.</summary>
+    public void Ack((int Connection, int MessageId) publish, bool confirmed = true) =>
+        Listener.OnPublished(publish.Connection, publish.MessageId, confirmed);
 
-    public void Close() => Closes++;
+    /// <summary>The library reports the current connection lost, as on its own thread.</summary>
+    public void RaiseConnectionClosed()
+    {
+        IsConnected = false;
+        Listener.OnConnectionClosed(Connection);
+    }
+
+    public void Close()
+    {
+        Closes++;
+        IsConnected = false;
+    }
 
     public void SetListener(IMqttListener listener) => Listener = listener;
 

@@ -36,6 +36,10 @@ namespace IotyDevice.Core
                     return "MQTT: TLS handshake with " + where + " failed; is it an MQTT-over-TLS port (8883)?" + detail;
                 case TransportFault.Certificate:
                     return "MQTT: the broker's certificate was not accepted; check CaCertificate matches your broker's CA and BrokerHost matches its certificate" + detail;
+                case TransportFault.ClosedBeforeConnack:
+                    return "MQTT: " + where + " closed the connection before answering CONNECT; check BrokerUsername, BrokerPassword and ClientIdPrefix, and that BrokerPort is the broker's MQTT-over-TLS port (8883)" + detail;
+                case TransportFault.Rejected:
+                    return "MQTT: the MQTT library refused to send CONNECT; check StatusTopic (the last will) and ClientIdPrefix" + detail;
                 case TransportFault.Timeout:
                     return "MQTT: " + where + " timed out; is it an MQTT-over-TLS port (8883), and is the clock right?" + detail;
                 default:

@@ -6,10 +6,11 @@ namespace IotyDevice.Core
     /// <summary>The firmware: joins WiFi, waits for the clock, connects MQTT over TLS, prints what arrives on the
     /// subscribed topic and publishes once per BOOT press, reconnecting with backoff when anything drops.
     /// Everything happens on the thread that calls <see cref="Step"/>; the MQTT library's threads only fill the
-    /// <see cref="Inbox"/> and raise a flag.</summary>
+    /// <see cref="Inbox"/>, queue acks and raise a flag. Presses become publishes in the <see cref="Outbox"/>.</summary>
     public class Device
     {
         private static readonly DateTime ClockValidFrom = new DateTime(2024, 1, 1);
+        private const int ButtonChangesPerPass = 32;
 
         private readonly DevicePorts _ports;
         private readonly DeviceOptions _options;
@@ -22,8 +23,8 @@ namespace IotyDevice.Core
         // The lesson (Firmware/Lesson.cs): what to subscribe, what a message and a press do.
         private readonly LessonRunner _lesson;
         private string[] _topics;
-        private string _publishTag;
-        private readonly ArrayList _unsent = new ArrayList();
+        private int[] _subscribeIds;
+        private string _publishLabel;
 
         private DeviceSettings _settings;
         private string _settingsReport;
@@ -33,6 +34,10 @@ namespace IotyDevice.Core
         private string _clientId;
 
         private BootButton _button;
+        private readonly long[] _buttonChangeMs = new long[ButtonChangesPerPass];
+        private readonly bool[] _buttonChangeDown = new bool[ButtonChangesPerPass];
+        private readonly Outbox _outbox;
+        private readonly AckQueue _subacks = new AckQueue(16);
 
         private ConnectionState _state;
         private ConnectionState _retryState;
@@ -67,6 +72,7 @@ namespace IotyDevice.Core
             Random random = options.Random != null ? options.Random : new Random();
             _wifiBackoff = new Backoff(options.BackoffBaseMs, options.BackoffCapMs, random);
             _mqttBackoff = new Backoff(options.BackoffBaseMs, options.BackoffCapMs, random);
+            _outbox = new Outbox(ports.Mqtt, ports.Monitor, options.OutboxCapacity);
             _ports.Mqtt.SetListener(new TransportEvents(this));
             Board board = new Board(ports.Monitor, _line, new LessonPublishes(this), ports.Pins);
             _lesson = new LessonRunner(lesson, board, ports.Clock, ports.Monitor, options.SlowLessonMs);
@@ -81,11 +87,19 @@ namespace IotyDevice.Core
 
         public int InboxCount { get { return _inbox.Count; } }
 
+        /// <summary>Publishes kept until the broker confirms them (see <see cref="Outbox"/>).</summary>
+        public int UnconfirmedPublishes { get { return _outbox.Count; } }
+
+        /// <summary>Publishes sent again after a drop; each may have reached the subscribers twice.</summary>
+        public int ResentPublishes { get { return _outbox.Resent; } }
+
         /// <summary>Samples the button and reads the settings; call once before <see cref="Step"/>.</summary>
         public void Start()
         {
             long now = _ports.Clock.NowMs;
             Print("IotyDevice: starting");
+            // Changes latched before now belong to the level read below.
+            _ports.Button.TakeChanges(_buttonChangeMs, _buttonChangeDown);
             bool downAtStart = _ports.Button.IsDown;
             _button = new BootButton(_options.DebounceMs, downAtStart, now);
             if (downAtStart)
@@ -138,12 +152,26 @@ namespace IotyDevice.Core
             long now = _ports.Clock.NowMs;
             PumpInbox();
             ReportDrops(now);
-            if (_button.Sample(_ports.Button.IsDown, now))
+            ReportSubscription();
+            if (!Usable())
+            {
+                // A loss the library has reported but the loop has not acted on yet counts as offline: what is
+                // handed to a closed connection is lost while the monitor says "sent".
+                _outbox.Close();
+            }
+
+            int changes = _ports.Button.TakeChanges(_buttonChangeMs, _buttonChangeDown);
+            for (int presses = _button.Feed(_buttonChangeMs, _buttonChangeDown, changes, now); presses > 0; presses--)
             {
                 OnBootPress();
             }
 
             Supervise(now);
+            if (Usable() && !_outbox.Pump())
+            {
+                _connectionLost.Set();
+            }
+
             return MsUntilNextStep(now);
         }
 
@@ -151,7 +179,7 @@ namespace IotyDevice.Core
         {
             string topic;
             byte[] payload;
-            _publishTag = "Lesson:";
+            _publishLabel = "Lesson";
             for (int i = 0; i < _inbox.Capacity && _inbox.TryTake(out topic, out payload); i++)
             {
                 _lesson.OnMessage(topic, payload);
@@ -180,88 +208,64 @@ namespace IotyDevice.Core
                 return;
             }
 
-            _publishTag = "BOOT:";
+            _publishLabel = "BOOT";
             _lesson.OnBootPress();
         }
 
-        // ---- The lesson's publishes (a BOOT press is one): sent now when online, else kept for the next connection.
-        // This is the seam branch `presses` fills with its at-least-once outbox (PUBACK tracking, resend after a drop).
-
+        /// <summary>Every publish of the lesson (a BOOT press is one) goes through the outbox: the same offline and
+        /// at-least-once handling for all. Its lines are labelled by who asked: "BOOT: sent hello to topic2".</summary>
         private void Send(string topic, byte[] payload, string text, int qos, bool retain)
         {
-            UnsentPublish publish = new UnsentPublish(topic, payload, text == null ? "(" + payload.Length.ToString() + " bytes)" : text, qos, retain, _publishTag);
-            // A loss the library has reported but the loop has not acted on yet counts as offline: a publish
-            // handed to a closed connection would be lost while the monitor said "sent".
-            if (_state == ConnectionState.Online && !_connectionLost.IsSet)
+            string shown = text != null ? text : "(" + payload.Length.ToString() + " bytes)";
+            if (!Usable())
             {
-                PublishNow(publish);
+                _outbox.Close(); // a loss reported but not yet acted on counts as offline, as for a press
             }
-            else if (IsUnsent(publish))
-            {
-                Print(publish.Tag + " not connected; one " + publish.Shown + " is already waiting to be sent");
-            }
-            else if (_unsent.Count >= _options.UnsentCapacity)
-            {
-                Print(publish.Tag + " not connected, and " + _unsent.Count.ToString() + " publishes already wait to be sent; "
-                      + publish.Shown + " to " + topic + " is dropped");
-            }
-            else
-            {
-                _unsent.Add(publish);
-                Print(publish.Tag + " not connected; " + publish.Shown + " will be sent once MQTT is connected");
-            }
-        }
 
-        private void PublishNow(UnsentPublish publish)
-        {
-            try
+            if (!_outbox.Add(_publishLabel, shown, topic, payload, qos, retain))
             {
-                _ports.Mqtt.Publish(publish.Topic, publish.Payload, publish.Qos, publish.Retain);
-                Print(publish.Tag + " sent " + publish.Shown + " to " + publish.Topic);
-            }
-            catch (Exception e)
-            {
-                // Keep it for the next connection rather than lose it.
-                if (!IsUnsent(publish))
-                {
-                    _unsent.Add(publish);
-                }
-
                 _connectionLost.Set();
-                Print(publish.Tag + " publish failed (" + e.Message + "); it will be sent after reconnecting");
             }
         }
 
-        private void SendUnsent()
+        private int SubscribedTopicIndex(int messageId)
         {
-            UnsentPublish[] waiting = (UnsentPublish[])_unsent.ToArray(typeof(UnsentPublish));
-            _unsent.Clear();
-            for (int i = 0; i < waiting.Length && !_connectionLost.IsSet; i++)
+            for (int i = 0; i < _subscribeIds.Length; i++)
             {
-                PublishNow(waiting[i]);
-            }
-
-            for (int i = 0; i < waiting.Length && _connectionLost.IsSet; i++)
-            {
-                if (!IsUnsent(waiting[i]))
+                if (_subscribeIds[i] == messageId)
                 {
-                    _unsent.Add(waiting[i]);
+                    return i;
                 }
             }
+
+            return -1;
         }
 
-        private bool IsUnsent(UnsentPublish publish)
+        /// <summary>Online, and no loss reported that the loop has not acted on yet.</summary>
+        private bool Usable()
         {
-            for (int i = 0; i < _unsent.Count; i++)
-            {
-                UnsentPublish other = (UnsentPublish)_unsent[i];
-                if (other.Topic == publish.Topic && other.Shown == publish.Shown && other.Qos == publish.Qos && other.Retain == publish.Retain)
-                {
-                    return true;
-                }
-            }
+            return _state == ConnectionState.Online && !_connectionLost.IsSet;
+        }
 
-            return false;
+        private void ReportSubscription()
+        {
+            int connection;
+            int messageId;
+            int granted;
+            while (_subacks.TryTake(out connection, out messageId, out granted))
+            {
+                int index = connection == _connection ? SubscribedTopicIndex(messageId) : -1;
+                if (index < 0)
+                {
+                    continue; // the SUBACK of a connection already left behind
+                }
+
+                string topic = _topics[index];
+                Print(granted == ConnectResult.SubscriptionRefused
+                    ? "MQTT: the broker refused the subscription to " + topic + " (SUBACK 0x80), so nothing sent to it will arrive; allow BrokerUsername to subscribe to "
+                      + topic + " in the broker's permissions (HiveMQ Cloud: Access Management)"
+                    : "MQTT: subscribed to " + topic);
+            }
         }
 
         private void Supervise(long now)
@@ -269,7 +273,7 @@ namespace IotyDevice.Core
             switch (_state)
             {
                 case ConnectionState.SettingsInvalid:
-                    if (now >= _settingsRetryAtMs)
+                    if (now - _settingsRetryAtMs >= 0)
                     {
                         LoadSettings(now);
                     }
@@ -289,7 +293,7 @@ namespace IotyDevice.Core
                     {
                         _state = ConnectionState.ConnectingMqtt;
                     }
-                    else if (now >= _nextClockCheckMs)
+                    else if (now - _nextClockCheckMs >= 0)
                     {
                         if (!_clockWaitReported)
                         {
@@ -333,7 +337,7 @@ namespace IotyDevice.Core
                     break;
 
                 case ConnectionState.WaitingToRetry:
-                    if (now >= _retryAtMs)
+                    if (now - _retryAtMs >= 0)
                     {
                         _state = _retryState;
                     }
@@ -380,7 +384,7 @@ namespace IotyDevice.Core
         private void EnterWaitingForClock()
         {
             _clockWaitReported = false;
-            _nextClockCheckMs = 0;
+            _nextClockCheckMs = _ports.Clock.NowMs;
             _state = ConnectionState.WaitingForClock;
         }
 
@@ -442,11 +446,11 @@ namespace IotyDevice.Core
                 : "MQTT: connected (new session)");
             try
             {
-                // Subscribe every time: cheap, and right even when the broker lost the session.
+                // Subscribe to the lesson's topics every time: cheap, and right even when the broker lost the
+                // session. The SUBACKs say whether they were granted (ReportSubscription).
                 for (int i = 0; i < _topics.Length; i++)
                 {
-                    _ports.Mqtt.Subscribe(_topics[i], 1);
-                    Print("MQTT: subscribed to " + _topics[i]);
+                    _subscribeIds[i] = _ports.Mqtt.Subscribe(_topics[i], 1);
                 }
 
                 if (_statusTopic != null)
@@ -462,7 +466,8 @@ namespace IotyDevice.Core
 
             _onlineSinceMs = now;
             _state = ConnectionState.Online;
-            SendUnsent();
+            // What the outbox kept goes out at the end of this pass, unless this connection is already lost.
+            _outbox.Open(result.Connection);
         }
 
         private MqttConnectRequest BuildConnectRequest()
@@ -577,6 +582,7 @@ namespace IotyDevice.Core
             _settings = settings;
             string[] topics = _lesson.Topics(settings);
             _topics = topics == null ? new string[0] : topics;
+            _subscribeIds = new int[_topics.Length];
             _state = ConnectionState.JoiningWifi;
         }
 
@@ -659,6 +665,7 @@ namespace IotyDevice.Core
         private void CloseQuietly()
         {
             System.Threading.Interlocked.Exchange(ref _connection, 0);
+            _outbox.Close();
             try
             {
                 _ports.Mqtt.Close();
@@ -695,26 +702,6 @@ namespace IotyDevice.Core
             }
         }
 
-        private class UnsentPublish
-        {
-            public readonly string Topic;
-            public readonly byte[] Payload;
-            public readonly string Shown;
-            public readonly int Qos;
-            public readonly bool Retain;
-            public readonly string Tag;
-
-            public UnsentPublish(string topic, byte[] payload, string shown, int qos, bool retain, string tag)
-            {
-                Topic = topic;
-                Payload = payload;
-                Shown = shown;
-                Qos = qos;
-                Retain = retain;
-                Tag = tag;
-            }
-        }
-
         /// <summary>Runs on the MQTT library's threads: records and wakes, nothing more.</summary>
         private class TransportEvents : IMqttListener
         {
@@ -733,10 +720,14 @@ namespace IotyDevice.Core
 
             public void OnSubscribed(int connection, int messageId, int grantedQos)
             {
+                _device._subacks.Put(connection, messageId, grantedQos);
+                _device._wakeup.Set();
             }
 
             public void OnPublished(int connection, int messageId, bool confirmed)
             {
+                _device._outbox.OnPublished(connection, messageId, confirmed);
+                _device._wakeup.Set();
             }
 
             public void OnConnectionClosed(int connection)

@@ -18,6 +18,9 @@ namespace IotyDevice.Core
         /// <summary>How long a BOOT level must hold to count; contact bounce lasts a few ms.</summary>
         public int DebounceMs = 30;
 
+        /// <summary>Publishes the outbox keeps (waiting, or sent and not yet confirmed by the broker).</summary>
+        public int OutboxCapacity = 8;
+
         public int BackoffBaseMs = 1000;
         public int BackoffCapMs = 60000;
 
@@ -42,9 +45,6 @@ namespace IotyDevice.Core
 
         /// <summary>A lesson method (Firmware/Lesson.cs) running this long holds up the loop noticeably: it is named.</summary>
         public int SlowLessonMs = 1000;
-
-        /// <summary>Publishes kept while offline (a BOOT press is one), sent in order after the reconnect.</summary>
-        public int UnsentCapacity = 16;
 
         /// <summary>The jitter source; null seeds one from the clock.</summary>
         public Random Random;
