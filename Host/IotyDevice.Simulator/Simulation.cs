@@ -74,8 +74,8 @@ namespace IotyDevice.Simulator
                 Clock = new SystemClock(),
                 Monitor = _terminal.Monitor,
                 Settings = settings,
-                // A pin the lesson switches shows as a [sim] line: the LED you would see on the board.
-                Pins = new SimulatedPins(_terminal.Sim),
+                // A pin the lesson switches shows as a [pin] line: the LED you would see on the board.
+                Pins = new SimulatedPins(line => _terminal.Monitor.WriteLine("[pin] " + line)),
             };
             _device = new Device(ports, options, wakeup, new Lesson());
             _terminal.Sim("board: a simulated ESP32 with the made-up WiFi MAC " + BitConverter.ToString(SimulatedMac).Replace('-', ':').ToLowerInvariant()
