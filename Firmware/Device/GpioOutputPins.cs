@@ -9,28 +9,38 @@ namespace IotyDevice.Firmware
     internal sealed class GpioOutputPins : IOutputPins
     {
         private readonly GpioController _controller = new GpioController();
-        private readonly Hashtable _open = new Hashtable(); // GPIO number -> GpioPin
+        private readonly ArrayList _open = new ArrayList(); // GpioPin, a few at most
 
         public void Write(int pin, bool high)
         {
-            GpioPin gpio = (GpioPin)_open[pin];
-            if (gpio == null)
-            {
-                try
-                {
-                    gpio = _controller.OpenPin(pin, PinMode.Output);
-                }
-                catch (Exception)
-                {
-                    // OpenPin says only InvalidOperationException (already open, or not a pin of this chip).
-                    throw new InvalidOperationException("GPIO " + pin.ToString()
-                        + " cannot be an output here (on an ESP32, 0 is BOOT, 6-11 belong to the flash, 34-39 are inputs only)");
-                }
+            Find(pin).Write(high ? PinValue.High : PinValue.Low);
+        }
 
-                _open[pin] = gpio;
+        private GpioPin Find(int pin)
+        {
+            for (int i = 0; i < _open.Count; i++)
+            {
+                GpioPin open = (GpioPin)_open[i];
+                if (open.PinNumber == pin)
+                {
+                    return open;
+                }
             }
 
-            gpio.Write(high ? PinValue.High : PinValue.Low);
+            GpioPin opened;
+            try
+            {
+                opened = _controller.OpenPin(pin, PinMode.Output);
+            }
+            catch (Exception)
+            {
+                // OpenPin says no more than InvalidOperationException (already open, or not a pin of this chip).
+                throw new InvalidOperationException("GPIO " + pin.ToString()
+                    + " cannot be an output here (on an ESP32, 0 is BOOT, 6-11 belong to the flash, 34-39 are inputs only)");
+            }
+
+            _open.Add(opened);
+            return opened;
         }
     }
 }
