@@ -144,6 +144,186 @@ public class DeviceTests
     }
 
     [Fact]
+    public void A_press_made_and_released_entirely_inside_a_connect_is_sent_once_it_succeeds()
+    {
+        var rig = new DeviceRig();
+        rig.Mqtt.OnConnect = () =>
+        {
+            // The loop is blocked in Connect: nothing samples the button, the adapter latches the changes.
+            rig.Clock.Advance(500);
+            rig.Button.IsDown = true;
+            rig.Clock.Advance(150);
+            rig.Button.IsDown = false;
+            rig.Clock.Advance(1_000);
+        };
+        rig.StartOnline();
+        rig.Mqtt.OnConnect = null;
+        rig.Hold(100);
+
+        Assert.Equal(new[] { "hello" }, rig.Mqtt.PublishedTexts("topic2"));
+    }
+
+    [Fact]
+    public void A_press_made_inside_a_connect_that_fails_is_kept_and_sent_on_the_next_connection()
+    {
+        var rig = new DeviceRig();
+        rig.Mqtt.NextConnect(new MqttTransportException(TransportFault.Timeout, "detail", null));
+        rig.Mqtt.OnConnect = () =>
+        {
+            rig.Mqtt.OnConnect = null;
+            rig.Button.IsDown = true;
+            rig.Clock.Advance(150);
+            rig.Button.IsDown = false;
+        };
+        rig.Start();
+        Assert.True(rig.RunUntil(() => rig.Monitor.Count("BOOT: not connected; hello will be sent") == 1));
+        Assert.True(rig.RunUntil(() => rig.Mqtt.PublishedTexts("topic2").Any()));
+        Assert.Equal(2, rig.Mqtt.Connects.Count);
+        Assert.Single(rig.Mqtt.PublishedTexts("topic2"));
+    }
+
+    [Fact]
+    public void A_press_whose_puback_never_comes_because_the_connection_dropped_is_sent_again_after_reconnecting()
+    {
+        var rig = new DeviceRig().StartOnline();
+        rig.Mqtt.AutoAck = false;
+        rig.Press();
+        rig.Mqtt.RaiseConnectionClosed();
+        rig.Mqtt.AutoAck = true;
+        Assert.True(rig.RunUntil(() => rig.Mqtt.Connects.Count == 2 && rig.Device.UnconfirmedPublishes == 0));
+
+        Assert.Equal(new[] { "hello", "hello" }, rig.Mqtt.PublishedTexts("topic2"));
+        Assert.Equal(1, rig.Monitor.Count("BOOT: hello not confirmed before the connection dropped; sending it again"));
+        Assert.Equal(1, rig.Device.ResentPublishes);
+        rig.Mqtt.RaiseConnectionClosed();
+        Assert.True(rig.RunUntil(() => rig.Mqtt.Connects.Count == 3 && rig.Device.State == ConnectionState.Online));
+        rig.Hold(100);
+        Assert.Equal(2, rig.Mqtt.PublishedTexts("topic2").Count());
+    }
+
+    [Fact]
+    public void A_confirmed_press_is_not_sent_again_after_a_drop()
+    {
+        var rig = new DeviceRig().StartOnline();
+        rig.Press();
+        rig.Mqtt.RaiseConnectionClosed();
+        Assert.True(rig.RunUntil(() => rig.Mqtt.Connects.Count == 2 && rig.Device.State == ConnectionState.Online));
+        rig.Hold(100);
+        Assert.Single(rig.Mqtt.PublishedTexts("topic2"));
+        Assert.Equal(0, rig.Monitor.Count("not confirmed"));
+    }
+
+    [Fact]
+    public void A_press_on_a_client_that_is_no_longer_connected_is_kept_and_sent_after_reconnecting()
+    {
+        var rig = new DeviceRig().StartOnline();
+        rig.Mqtt.IsConnected = false; // the library knows, the loop has not heard yet
+        rig.Press();
+        Assert.Contains("BOOT: the connection has just dropped; hello will be sent after reconnecting", rig.Monitor.Lines);
+        Assert.Empty(rig.Mqtt.PublishedTexts("topic2"));
+
+        Assert.True(rig.RunUntil(() => rig.Mqtt.Connects.Count == 2 && rig.Device.UnconfirmedPublishes == 0));
+        Assert.Contains("MQTT: connection lost; reconnecting", rig.Monitor.Lines);
+        Assert.Equal(new[] { "hello" }, rig.Mqtt.PublishedTexts("topic2"));
+    }
+
+    [Fact]
+    public void A_kept_press_is_not_published_into_a_connection_the_same_pass_has_just_marked_lost()
+    {
+        var rig = new DeviceRig();
+        rig.Network.JoinResults.Enqueue(NetworkJoinResult.TimedOut);
+        rig.Start();
+        rig.Device.Step();
+        rig.Press(); // kept while offline
+        rig.Mqtt.ThrowOnSubscribe = true;
+        rig.Mqtt.OnConnect = () => rig.Mqtt.ThrowOnSubscribe = rig.Mqtt.Connects.Count == 1;
+        Assert.True(rig.RunUntil(() => rig.Mqtt.Connects.Count == 2 && rig.Device.UnconfirmedPublishes == 0));
+
+        Assert.Contains(rig.Monitor.Lines, l => l.StartsWith("MQTT: subscribing failed"));
+        var hello = Assert.Single(rig.Mqtt.PublishIds.Zip(rig.Mqtt.Publishes.Where(p => p.Qos > 0)), x => x.Second.Topic == "topic2");
+        Assert.Equal(2, hello.First.Connection);
+    }
+
+    [Fact]
+    public void A_close_event_from_a_connection_left_behind_never_marks_the_new_one_lost()
+    {
+        var rig = new DeviceRig().StartOnline();
+        int first = rig.Mqtt.Connection;
+        rig.Mqtt.RaiseConnectionClosed();
+        Assert.True(rig.RunUntil(() => rig.Mqtt.Connects.Count == 2 && rig.Device.State == ConnectionState.Online));
+
+        rig.Mqtt.Listener.OnConnectionClosed(first); // late, from the old client's thread
+        rig.Hold(5_000);
+        Assert.Equal(2, rig.Mqtt.Connects.Count);
+        Assert.Equal(1, rig.Monitor.Count("MQTT: connection lost"));
+        Assert.Equal(ConnectionState.Online, rig.Device.State);
+    }
+
+    [Fact]
+    public void Subscribed_is_said_only_when_the_suback_grants_it()
+    {
+        var rig = new DeviceRig();
+        rig.Mqtt.SubscribeGrant = null;
+        rig.StartOnline();
+        rig.Hold(1_000);
+        Assert.Equal(0, rig.Monitor.Count("MQTT: subscribed to topic1"));
+
+        rig.Mqtt.Listener.OnSubscribed(rig.Mqtt.Connection, 1, 1);
+        rig.Device.Step();
+        Assert.Equal(1, rig.Monitor.Count("MQTT: subscribed to topic1"));
+    }
+
+    [Fact]
+    public void A_refused_subscription_is_one_line_naming_the_topic_and_the_permission_to_fix()
+    {
+        var rig = new DeviceRig();
+        rig.Mqtt.SubscribeGrant = ConnectResult.SubscriptionRefused;
+        rig.StartOnline();
+        rig.Device.Step();
+
+        Assert.Equal(0, rig.Monitor.Count("MQTT: subscribed to topic1"));
+        var line = Assert.Single(rig.Monitor.Lines, l => l.Contains("refused the subscription"));
+        Assert.Equal("MQTT: the broker refused the subscription to topic1 (SUBACK 0x80), so nothing sent to it will arrive; "
+            + "allow BrokerUsername to subscribe to topic1 in the broker's permissions (HiveMQ Cloud: Access Management)", line);
+    }
+
+    [Fact]
+    public void A_suback_of_a_connection_left_behind_is_not_reported()
+    {
+        var rig = new DeviceRig();
+        rig.Mqtt.SubscribeGrant = null;
+        rig.StartOnline();
+        rig.Mqtt.RaiseConnectionClosed();
+        Assert.True(rig.RunUntil(() => rig.Mqtt.Connects.Count == 2 && rig.Device.State == ConnectionState.Online));
+        rig.Mqtt.Listener.OnSubscribed(1, 1, ConnectResult.SubscriptionRefused);
+        rig.Device.Step();
+        Assert.Equal(0, rig.Monitor.Count("refused the subscription"));
+    }
+
+    [Fact]
+    public void Retry_deadlines_hold_when_the_tick_counter_wraps()
+    {
+        var rig = new DeviceRig();
+        rig.Options.BackoffBaseMs = 2_000; // the first retry waits 1-2 s, across the wrap
+        rig.Clock.NowMs = long.MaxValue - 500;
+        rig.Network.JoinResults.Enqueue(NetworkJoinResult.TimedOut);
+        rig.Start();
+        var joinTimes = new List<long>();
+        Assert.True(rig.RunUntil(() =>
+        {
+            if (rig.Network.Joins.Count > joinTimes.Count)
+            {
+                joinTimes.Add(rig.Clock.NowMs);
+            }
+
+            return rig.Device.State == ConnectionState.Online;
+        }, 10_000), rig.Monitor.Transcript);
+
+        Assert.Equal(2, joinTimes.Count);
+        Assert.InRange(joinTimes[1] - joinTimes[0], 1_000, 2_100);
+    }
+
+    [Fact]
     public void Printing_queued_messages_comes_before_a_blocking_connect()
     {
         var rig = new DeviceRig().StartOnline();
@@ -181,6 +361,7 @@ public class DeviceTests
         rig.Device.Step();
         rig.Clock.Advance(rig.Options.DebounceMs + 1);
         rig.Mqtt.RaiseConnectionClosed();
+        rig.Mqtt.IsConnected = true; // a library may raise the event before its own state says so
         rig.Device.Step(); // the press settles in the very pass that first sees the loss
         rig.Button.IsDown = false;
 
@@ -300,6 +481,8 @@ public class DeviceTests
     [InlineData(TransportFault.HostNotFound, "not found; check BrokerHost")]
     [InlineData(TransportFault.Unreachable, "cannot reach")]
     [InlineData(TransportFault.Other, "failed")]
+    [InlineData(TransportFault.ClosedBeforeConnack, "closed the connection before answering CONNECT")]
+    [InlineData(TransportFault.Rejected, "the MQTT library refused to send CONNECT; check StatusTopic")]
     public void A_transport_fault_is_one_clear_line_and_the_loop_goes_on(TransportFault fault, string words)
     {
         var rig = new DeviceRig();

@@ -112,7 +112,8 @@ public class InboxTests
         });
         producer.Start();
         var seen = new List<int>();
-        while (seen.Count < total)
+        var deadline = DateTime.UtcNow.AddSeconds(30); // a dropped message must fail the test, not hang it
+        while (seen.Count < total && DateTime.UtcNow < deadline)
         {
             Assert.InRange(inbox.Count, 0, 4);
             if (inbox.TryTake(out _, out var payload))

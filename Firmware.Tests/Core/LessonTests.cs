@@ -194,8 +194,7 @@ public class LessonTests
         rig.Mqtt.RaiseConnectionClosed(); // reported by the library, not yet acted on by the loop
         rig.Receive("topic1", "ping");
         rig.Device.Step();
-        Assert.Empty(rig.Mqtt.PublishedTexts("topic2"));
-        Assert.Contains("Lesson: not connected; pong will be sent once MQTT is connected", rig.Monitor.Lines);
+        Assert.Empty(rig.Mqtt.PublishedTexts("topic2")); // not handed to the connection that is gone
 
         Assert.True(rig.RunUntil(() => rig.Mqtt.Connects.Count == 2 && rig.Device.State == ConnectionState.Online));
         Assert.Equal(new[] { "pong" }, rig.Mqtt.PublishedTexts("topic2"));
@@ -207,6 +206,19 @@ public class LessonTests
         public string[] Topics(DeviceSettings settings) => new[] { settings.SubscribeTopic };
         public void OnMessage(MqttMessage message, Board board) { }
         public void OnBootPress(Board board) => Press(board);
+    }
+
+    [Fact]
+    public void A_publish_from_a_message_while_offline_says_it_is_kept_like_a_press()
+    {
+        var rig = Online(LessonFiles.Create(PingPong));
+        rig.Mqtt.RaiseConnectionClosed();
+        rig.Device.Step(); // the loop acts on the loss: offline now
+        rig.Receive("topic1", "ping");
+        rig.Device.Step();
+        Assert.Contains("Lesson: not connected; pong will be sent once MQTT is connected", rig.Monitor.Lines);
+        Assert.True(rig.RunUntil(() => rig.Mqtt.PublishedTexts("topic2").Any()));
+        Assert.Equal(new[] { "pong" }, rig.Mqtt.PublishedTexts("topic2"));
     }
 
     [Fact]

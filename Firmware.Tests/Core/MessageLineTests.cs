@@ -19,6 +19,12 @@ public class MessageLineTests
     }
 
     [Fact]
+    public void Control_characters_in_a_topic_are_replaced_so_the_message_stays_one_line()
+    {
+        Assert.Equal("Received on a\uFFFDb\uFFFDc\uFFFD: on", Format("a\nb\rc\u001b", Encoding.UTF8.GetBytes("on")));
+    }
+
+    [Fact]
     public void An_empty_payload_says_so()
     {
         Assert.Equal("Received on topic1: (empty)", Format("topic1", Array.Empty<byte>()));

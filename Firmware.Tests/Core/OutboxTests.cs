@@ -25,8 +25,12 @@ public class OutboxTests
         _outbox.Open(_mqtt.Connection);
     }
 
-    private bool Press(string topic = "topic2") =>
+    /// <summary>A press, and the pass of the loop that follows it.</summary>
+    private bool Press(string topic = "topic2")
+    {
         _outbox.Add("BOOT", "hello", topic, Encoding.UTF8.GetBytes("hello"), 1, false);
+        return _outbox.Pump();
+    }
 
     private int Hellos => _mqtt.PublishedTexts("topic2").Count();
 
@@ -74,6 +78,7 @@ public class OutboxTests
     {
         _mqtt.AutoAck = true; // raised inside Publish, before the id is known to the outbox
         Press();
+        Assert.Equal(1, _outbox.Count);
         _outbox.Pump();
         Assert.Equal(0, _outbox.Count);
     }
@@ -150,6 +155,7 @@ public class OutboxTests
     public void A_qos0_message_is_handed_over_and_forgotten()
     {
         _outbox.Add("LESSON", "on", "lamp", Encoding.UTF8.GetBytes("on"), 0, false);
+        _outbox.Pump();
         Assert.Equal(0, _outbox.Count);
         Assert.Contains("LESSON: sent on to lamp", _monitor.Lines);
         _outbox.Close();

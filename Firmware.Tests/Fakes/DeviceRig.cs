@@ -39,7 +39,7 @@ public sealed class DeviceRig
         long end = Clock.NowMs + budgetMs;
         while (!condition())
         {
-            if (Clock.NowMs > end)
+            if (Clock.NowMs - end > 0) // wrap-safe, like the core's deadlines
             {
                 return false;
             }
@@ -85,7 +85,7 @@ public sealed class DeviceRig
     public void Hold(long ms)
     {
         long end = Clock.NowMs + ms;
-        while (Clock.NowMs < end)
+        while (Clock.NowMs - end < 0)
         {
             Device.Step();
             Clock.Advance(1);

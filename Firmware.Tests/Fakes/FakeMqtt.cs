@@ -13,6 +13,7 @@ public sealed class FakeMqtt : IMqttTransport
     public List<(string Topic, byte[] Payload, int Qos, bool Retain)> Publishes { get; } = new();
     public int Closes { get; private set; }
     public bool ThrowOnPublish { get; set; }
+    public bool ThrowOnSubscribe { get; set; }
 
     /// <summary>Outcome of the next Connect: a CONNACK code (int) or an exception to throw. Default: accepted.</summary>
     public void NextConnect(object outcome) => ConnectOutcomes.Enqueue(outcome);
@@ -60,6 +61,11 @@ public sealed class FakeMqtt : IMqttTransport
         if (!IsConnected)
         {
             throw new MqttNotConnectedException("MQTT is not connected");
+        }
+
+        if (ThrowOnSubscribe)
+        {
+            throw new InvalidOperationException("socket closed");
         }
 
         Subscribes.Add((topic, qos));

@@ -1,16 +1,19 @@
+using System;
 using System.Device.Gpio;
 using IotyDevice.Core;
 
 namespace IotyDevice.Firmware
 {
-    /// <summary>The BOOT button: GPIO0 on ESP32 DevKit boards, pulled up, low while pressed. Only the raw level;
-    /// debouncing and press detection are the core's (BootButton).</summary>
+    /// <summary>The BOOT button: GPIO0 on ESP32 DevKit boards, pulled up, low while pressed. Latches every level
+    /// change with its time; debouncing and press detection are the core's (BootButton.Feed), which replays them,
+    /// so a press made and released while the loop blocks in a WiFi join or a TLS connect still counts.</summary>
     internal sealed class GpioBootButton : IButtonInput
     {
         // Kept so the controller and pin live as long as the button does.
         private readonly GpioController _controller;
         private readonly GpioPin _pin;
         private readonly Wakeup _wakeup;
+        private readonly ButtonChanges _changes = new ButtonChanges(32);
 
         public GpioBootButton(int pinNumber, Wakeup wakeup)
         {
@@ -23,10 +26,16 @@ namespace IotyDevice.Firmware
 
         public bool IsDown { get { return _pin.Read() == PinValue.Low; } }
 
+        public int TakeChanges(long[] atMs, bool[] down)
+        {
+            return _changes.Take(atMs, down);
+        }
+
         private void OnValueChanged(object sender, PinValueChangedEventArgs e)
         {
-            // Runs on nanoFramework's event thread: only wake the main loop, which samples IsDown and
-            // debounces, so a press is seen at once instead of on the next idle tick.
+            // Runs on nanoFramework's event thread, also while the main loop blocks. Stamped with the clock the core
+            // uses (DeviceClock: Environment.TickCount64). Falling is the press (active low).
+            _changes.Record(e.ChangeType == PinEventTypes.Falling, Environment.TickCount64);
             _wakeup.Set();
         }
     }

@@ -11,8 +11,11 @@ namespace IotyDevice.Firmware
     /// Upstream throws from three places (nanoframework/nanoFramework.m2mqtt : M2Mqtt/MqttClient.cs,
     /// M2Mqtt/Net/MqttNetworkChannel.cs): the MqttClient constructor (DNS: SocketException, or a plain Exception
     /// "No address found for the remote host name"), the channel's Connect (TCP, TLS and certificate errors, wrapped
-    /// in MqttConnectionException), and the wait for CONNACK (MqttCommunicationException after 30 s, or wrapping what
-    /// the receive thread caught).
+    /// in MqttConnectionException), and the wait for CONNACK (MqttCommunicationException: after
+    /// MqttSettings.DefaultTimeout (30 s) without an answer, or at once when the receive thread read the broker's
+    /// close (0 bytes) or a socket error, which it records as the exception Connect throws). Before anything is
+    /// sent, the CONNECT message itself can refuse its arguments (MqttClientException, e.g. WillWrong for an empty
+    /// will topic or message: M2Mqtt/Messages/MqttMsgConnect.cs).
     /// With System.Net 1.11.60 a failed TLS handshake is a SocketException whose ErrorCode is mbedTLS's negative code:
     /// SslStream.Authenticate lets SslNative.SecureConnect's exception through (nanoframework/System.Net :
     /// nanoFramework.System.Net/Security/SslStream.cs), and the firmware throws SocketException carrying what
@@ -26,7 +29,13 @@ namespace IotyDevice.Firmware
         // From mbedtls/x509.h: the handshake's result when the broker's certificate does not verify against the CA.
         private const int MbedTlsCertVerifyFailed = -0x2700;
 
-        public static MqttTransportException Translate(Exception e, MqttConnectRequest request)
+        // What upstream waits for a CONNACK (MqttSettings.DefaultTimeout, 30 s); a failure well before that was not
+        // a timeout.
+        private const long ConnackTimeoutMs = 30000;
+
+        /// <param name="connackCode">The CONNACK return code the receive thread saw, or -1 for none.</param>
+        /// <param name="elapsedMs">How long Connect ran before it threw.</param>
+        public static MqttTransportException Translate(Exception e, MqttConnectRequest request, int connackCode, long elapsedMs)
         {
             string where = request.Host + ":" + request.Port.ToString();
             Exception cause = e.InnerException != null ? e.InnerException : e;
@@ -56,8 +65,23 @@ namespace IotyDevice.Firmware
 
             if (e is MqttCommunicationException)
             {
+                if (connackCode == -1 && elapsedMs < ConnackTimeoutMs - 1000)
+                {
+                    // The receive thread saw the connection end before any CONNACK.
+                    return new MqttTransportException(TransportFault.ClosedBeforeConnack, "closed after " + (elapsedMs / 1000).ToString() + " s without a CONNACK", e);
+                }
+
                 // No CONNACK in time: typically TLS to a port that speaks plain MQTT, or a broker that never answers.
                 return new MqttTransportException(TransportFault.Timeout, "no answer to CONNECT from " + where, e);
+            }
+
+            if (e is MqttClientException)
+            {
+                // Enum.ToString prints the number on nanoFramework: name the one a learner's settings can cause.
+                MqttClientErrorCode code = ((MqttClientException)e).ErrorCode;
+                return new MqttTransportException(TransportFault.Rejected, code == MqttClientErrorCode.WillWrong
+                    ? "WillWrong: the last will needs a topic and a message"
+                    : "MqttClientException code " + ((int)code).ToString(), e);
             }
 
             if (e is SocketException)

@@ -1,6 +1,7 @@
 using System;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using System.Threading;
 using IotyDevice.Core;
 using nanoFramework.M2Mqtt;
 using nanoFramework.M2Mqtt.Messages;
@@ -16,13 +17,18 @@ namespace IotyDevice.Firmware
     /// Dns.GetHostEntry), so a reused instance would keep dialling the first address forever, while a cloud
     /// broker's address (HiveMQ Cloud sits behind load balancers) can change. A fresh instance per attempt resolves
     /// the name again, and its constructor only runs once the WiFi is up because the core only connects then.
+    /// Each client is wrapped in a <see cref="Link"/> carrying its connection number, so every event says which
+    /// connection it comes from (nanoframework/nanoFramework.m2mqtt : M2Mqtt/MqttClient.cs raises them on its own
+    /// threads, and an old client's event can race its Close).
+    /// After a drop, upstream Publish/Subscribe on that client still enqueue and return an id but never send:
+    /// both check IsConnected first and throw MqttNotConnectedException, so the core keeps the work.
     /// </remarks>
     internal sealed class M2MqttTransport : IMqttTransport
     {
         private readonly object _sync = new object();
-        private MqttClient _client;
+        private Link _current;
         private IMqttListener _listener;
-        private bool _sessionPresent;
+        private int _connections;
 
         public void SetListener(IMqttListener listener)
         {
@@ -53,19 +59,17 @@ namespace IotyDevice.Firmware
             }
             catch (Exception e)
             {
-                throw M2MqttFaults.Translate(e, request);
+                throw M2MqttFaults.Translate(e, request, Link.NoConnack, 0);
             }
 
-            client.MqttMsgPublishReceived += OnPublishReceived;
-            client.ConnectionClosed += OnConnectionClosed;
-            client.ConnectionOpened += OnConnectionOpened;
+            Link link = new Link(this, client, Interlocked.Increment(ref _connections));
             lock (_sync)
             {
-                _client = client;
-                _sessionPresent = false;
+                _current = link;
             }
 
             MqttReasonCode code;
+            long startedMs = Environment.TickCount64;
             try
             {
                 bool will = request.WillTopic != null;
@@ -84,7 +88,15 @@ namespace IotyDevice.Firmware
             catch (Exception e)
             {
                 Close();
-                throw M2MqttFaults.Translate(e, request);
+                // The receive thread signals a refusing CONNACK and may then record the broker's close as the
+                // exception Connect throws: the refusal (e.g. a wrong password) is the news, not a timeout.
+                int seen = link.ConnackCode;
+                if (seen != Link.NoConnack && seen != ConnectResult.Accepted)
+                {
+                    return new ConnectResult(seen, false, link.Number);
+                }
+
+                throw M2MqttFaults.Translate(e, request, seen, Environment.TickCount64 - startedMs);
             }
 
             // MQTT 3.1.1 return codes 1..5 arrive cast into the v5 enum: the number is what counts.
@@ -93,102 +105,65 @@ namespace IotyDevice.Firmware
             {
                 // A refusal still leaves the receive thread and the socket open.
                 Close();
-                return new ConnectResult(result, false);
             }
 
-            bool sessionPresent;
-            lock (_sync)
+            return new ConnectResult(result, result == ConnectResult.Accepted && link.SessionPresent, link.Number);
+        }
+
+        public bool IsConnected
+        {
+            get
             {
-                sessionPresent = _sessionPresent;
+                Link link = Current();
+                return link != null && link.Client.IsConnected;
             }
-
-            return new ConnectResult(result, sessionPresent);
         }
 
-        public void Subscribe(string topic, int qos)
+        public int Subscribe(string topic, int qos)
         {
-            Current().Subscribe(new string[] { topic }, new MqttQoSLevel[] { ToQos(qos) });
+            return Open("the subscription to " + topic).Subscribe(new string[] { topic }, new MqttQoSLevel[] { ToQos(qos) });
         }
 
-        public void Publish(string topic, byte[] payload, int qos, bool retain)
+        public int Publish(string topic, byte[] payload, int qos, bool retain)
         {
-            // contentType and userProperties are MQTT 5 only; this is a 3.1.1 connection.
-            Current().Publish(topic, payload, null, null, ToQos(qos), retain);
+            // contentType and userProperties are MQTT 5 only; this is a 3.1.1 connection. A QoS 0 publish gets an id
+            // from upstream too, but no MqttMsgPublished ever reports it: the port's 0 says "never confirmed".
+            ushort id = Open("the publish to " + topic).Publish(topic, payload, null, null, ToQos(qos), retain);
+            return qos == 0 ? 0 : id;
         }
 
         public void Close()
         {
-            MqttClient client;
+            Link link;
             lock (_sync)
             {
-                client = _client;
-                _client = null;
+                link = _current;
+                _current = null;
             }
 
-            if (client == null)
+            if (link != null)
             {
-                return;
-            }
-
-            // Detach first: a connection we close on purpose is not a lost one, and an old client's late
-            // events must not reach the listener after a new client is up.
-            try
-            {
-                client.MqttMsgPublishReceived -= OnPublishReceived;
-                client.ConnectionClosed -= OnConnectionClosed;
-                client.ConnectionOpened -= OnConnectionOpened;
-                client.Close();
-            }
-            catch (Exception)
-            {
-                // Close is best effort by contract (upstream Close swallows its own errors too).
+                link.Close();
             }
         }
 
-        private MqttClient Current()
+        private Link Current()
         {
-            MqttClient client;
             lock (_sync)
             {
-                client = _client;
-            }
-
-            if (client == null)
-            {
-                throw new InvalidOperationException("MQTT is not connected");
-            }
-
-            return client;
-        }
-
-        // The three handlers run on M2Mqtt's own threads.
-
-        private void OnPublishReceived(object sender, MqttMsgPublishEventArgs e)
-        {
-            IMqttListener listener = _listener;
-            if (listener != null)
-            {
-                listener.OnMessage(e.Topic, e.Message, (int)e.QosLevel);
+                return _current;
             }
         }
 
-        private void OnConnectionClosed(object sender, EventArgs e)
+        private MqttClient Open(string what)
         {
-            IMqttListener listener = _listener;
-            if (listener != null)
+            Link link = Current();
+            if (link == null || !link.Client.IsConnected)
             {
-                listener.OnConnectionClosed();
+                throw new MqttNotConnectedException("MQTT is not connected; " + what + " was not sent");
             }
-        }
 
-        private void OnConnectionOpened(object sender, ConnectionOpenedEventArgs e)
-        {
-            // Connect returns only the return code; the CONNACK's session-present flag comes with this event,
-            // raised on the receive thread before Connect returns.
-            lock (_sync)
-            {
-                _sessionPresent = e.Message != null && e.Message.SessionPresent;
-            }
+            return link.Client;
         }
 
         private static MqttQoSLevel ToQos(int qos)
@@ -208,6 +183,110 @@ namespace IotyDevice.Firmware
         {
             // M2Mqtt takes the will message as a string; nanoFramework has only the 3-argument GetString.
             return bytes == null ? "" : Encoding.UTF8.GetString(bytes, 0, bytes.Length);
+        }
+
+        /// <summary>One client and its connection number. Its handlers run on M2Mqtt's threads and pass events on
+        /// only while it is the transport's current link; Close detaches them first, so a connection closed on
+        /// purpose is not reported as lost.</summary>
+        private sealed class Link
+        {
+            public const int NoConnack = -1;
+
+            public readonly MqttClient Client;
+            public readonly int Number;
+            private readonly M2MqttTransport _owner;
+            private int _connackCode = NoConnack;
+            private int _sessionPresent;
+
+            public Link(M2MqttTransport owner, MqttClient client, int number)
+            {
+                _owner = owner;
+                Client = client;
+                Number = number;
+                client.MqttMsgPublishReceived += OnPublishReceived;
+                client.MqttMsgPublished += OnPublished;
+                client.MqttMsgSubscribed += OnSubscribed;
+                client.ConnectionClosed += OnConnectionClosed;
+                client.ConnectionOpened += OnConnectionOpened;
+            }
+
+            /// <summary>The CONNACK return code the receive thread saw, or <see cref="NoConnack"/>.</summary>
+            public int ConnackCode { get { return Interlocked.CompareExchange(ref _connackCode, 0, 0); } }
+
+            public bool SessionPresent { get { return Interlocked.CompareExchange(ref _sessionPresent, 0, 0) != 0; } }
+
+            public void Close()
+            {
+                try
+                {
+                    Client.MqttMsgPublishReceived -= OnPublishReceived;
+                    Client.MqttMsgPublished -= OnPublished;
+                    Client.MqttMsgSubscribed -= OnSubscribed;
+                    Client.ConnectionClosed -= OnConnectionClosed;
+                    Client.ConnectionOpened -= OnConnectionOpened;
+                    Client.Close();
+                }
+                catch (Exception)
+                {
+                    // Close is best effort by contract (upstream Close swallows its own errors too).
+                }
+            }
+
+            private IMqttListener Listener()
+            {
+                return _owner.Current() == this ? _owner._listener : null;
+            }
+
+            private void OnPublishReceived(object sender, MqttMsgPublishEventArgs e)
+            {
+                IMqttListener listener = Listener();
+                if (listener != null)
+                {
+                    listener.OnMessage(e.Topic, e.Message, (int)e.QosLevel);
+                }
+            }
+
+            private void OnPublished(object sender, MqttMsgPublishedEventArgs e)
+            {
+                // PUBACK (QoS 1) or PUBCOMP (QoS 2); IsPublished false when upstream gave up on the message.
+                IMqttListener listener = Listener();
+                if (listener != null)
+                {
+                    listener.OnPublished(Number, e.MessageId, e.IsPublished);
+                }
+            }
+
+            private void OnSubscribed(object sender, MqttMsgSubscribedEventArgs e)
+            {
+                // One topic per SUBSCRIBE here. A refused topic comes as MqttQoSLevel.GrantedFailure (0x80, the
+                // MQTT 3.1.1 SUBACK failure code), the same number as ConnectResult.SubscriptionRefused.
+                IMqttListener listener = Listener();
+                MqttQoSLevel[] granted = e.GrantedQoSLevels;
+                if (listener != null && granted != null && granted.Length > 0)
+                {
+                    listener.OnSubscribed(Number, e.MessageId, (int)granted[0]);
+                }
+            }
+
+            private void OnConnectionClosed(object sender, EventArgs e)
+            {
+                IMqttListener listener = Listener();
+                if (listener != null)
+                {
+                    listener.OnConnectionClosed(Number);
+                }
+            }
+
+            private void OnConnectionOpened(object sender, ConnectionOpenedEventArgs e)
+            {
+                // Connect returns only the return code; the CONNACK's session-present flag comes with this event,
+                // raised on the receive thread before Connect returns (or throws).
+                if (e.Message != null)
+                {
+                    Interlocked.Exchange(ref _sessionPresent, e.Message.SessionPresent ? 1 : 0);
+                    Interlocked.Exchange(ref _connackCode, (int)e.Message.ReturnCode);
+                }
+            }
         }
     }
 }

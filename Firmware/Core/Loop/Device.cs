@@ -153,13 +153,6 @@ namespace IotyDevice.Core
             PumpInbox();
             ReportDrops(now);
             ReportSubscription();
-            if (!Usable())
-            {
-                // A loss the library has reported but the loop has not acted on yet counts as offline: what is
-                // handed to a closed connection is lost while the monitor says "sent".
-                _outbox.Close();
-            }
-
             int changes = _ports.Button.TakeChanges(_buttonChangeMs, _buttonChangeDown);
             for (int presses = _button.Feed(_buttonChangeMs, _buttonChangeDown, changes, now); presses > 0; presses--)
             {
@@ -167,7 +160,14 @@ namespace IotyDevice.Core
             }
 
             Supervise(now);
-            if (Usable() && !_outbox.Pump())
+            if (_state != ConnectionState.Online || _connectionLost.IsSet)
+            {
+                // A loss the library has reported but the loop has not acted on yet counts as offline (also one
+                // seen in this very pass): what is handed to a closed connection is lost while the monitor says "sent".
+                _outbox.Close();
+            }
+
+            if (!_outbox.Pump())
             {
                 _connectionLost.Set();
             }
@@ -216,16 +216,7 @@ namespace IotyDevice.Core
         /// at-least-once handling for all. Its lines are labelled by who asked: "BOOT: sent hello to topic2".</summary>
         private void Send(string topic, byte[] payload, string text, int qos, bool retain)
         {
-            string shown = text != null ? text : "(" + payload.Length.ToString() + " bytes)";
-            if (!Usable())
-            {
-                _outbox.Close(); // a loss reported but not yet acted on counts as offline, as for a press
-            }
-
-            if (!_outbox.Add(_publishLabel, shown, topic, payload, qos, retain))
-            {
-                _connectionLost.Set();
-            }
+            _outbox.Add(_publishLabel, text != null ? text : "(" + payload.Length.ToString() + " bytes)", topic, payload, qos, retain);
         }
 
         private int SubscribedTopicIndex(int messageId)
@@ -239,12 +230,6 @@ namespace IotyDevice.Core
             }
 
             return -1;
-        }
-
-        /// <summary>Online, and no loss reported that the loop has not acted on yet.</summary>
-        private bool Usable()
-        {
-            return _state == ConnectionState.Online && !_connectionLost.IsSet;
         }
 
         private void ReportSubscription()
@@ -466,7 +451,7 @@ namespace IotyDevice.Core
 
             _onlineSinceMs = now;
             _state = ConnectionState.Online;
-            // What the outbox kept goes out at the end of this pass, unless this connection is already lost.
+            // What the outbox keeps goes out at the end of this pass, unless this connection is lost by then.
             _outbox.Open(result.Connection);
         }
 

@@ -42,38 +42,34 @@ namespace IotyDevice.Core
         /// <summary>Publishes sent again because their confirmation never came; each may have been a duplicate.</summary>
         public int Resent { get { return _resent; } }
 
-        /// <summary>Sends <paramref name="payload"/> now if a connection is open, otherwise keeps it for the next one.
-        /// <paramref name="label"/> and <paramref name="text"/> are what the monitor lines call the sender and the
-        /// payload ("BOOT", "hello"). Returns false when the transport said the open connection is gone (the caller
-        /// treats it as lost); the message is then kept.</summary>
-        public bool Add(string label, string text, string topic, byte[] payload, int qos, bool retain)
+        /// <summary>Takes a message to publish: the next <see cref="Pump"/> sends it if a connection is open, otherwise it
+        /// is kept for the next one. <paramref name="label"/> and <paramref name="text"/> are what the monitor lines
+        /// call the sender and the payload ("BOOT", "hello").</summary>
+        public void Add(string label, string text, string topic, byte[] payload, int qos, bool retain)
         {
             Entry entry = new Entry(label, text, topic, payload, qos, retain);
             if (_entries.Count >= _capacity)
             {
                 Print(entry, "not kept: " + _entries.Count.ToString() + " earlier messages still wait for the broker to confirm them");
-                return true;
             }
-
-            if (_connection != 0)
+            else if (_connection != 0)
             {
                 _entries.Add(entry);
-                return Send(entry);
             }
-
-            if (WaitingFor(topic))
+            else if (WaitingFor(topic))
             {
                 Print(entry, "not connected; one " + text + " is already waiting to be sent");
-                return true;
             }
-
-            _entries.Add(entry);
-            Print(entry, "not connected; " + text + " will be sent once MQTT is connected");
-            return true;
+            else
+            {
+                _entries.Add(entry);
+                Print(entry, "not connected; " + text + " will be sent once MQTT is connected");
+            }
         }
 
-        /// <summary>From now on publishes go to <paramref name="connection"/> (the number from
-        /// <see cref="ConnectResult.Connection"/>); <see cref="Pump"/> sends what waits.</summary>
+        /// <summary>From now on <see cref="Pump"/> sends what waits to <paramref name="connection"/> (the number from
+        /// <see cref="ConnectResult.Connection"/>). Open only a connection known to be usable: the caller
+        /// <see cref="Close"/>s the outbox as soon as it learns of a loss, before the next Pump.</summary>
         public void Open(int connection)
         {
             _connection = connection;
@@ -97,7 +93,8 @@ namespace IotyDevice.Core
         }
 
         /// <summary>Main loop, every pass: matches the acks that arrived, then sends what waits if a connection is
-        /// open. Returns false when the transport said the connection is gone.</summary>
+        /// open. Returns false when the transport said the connection is gone (the caller treats it as lost; the
+        /// message stays kept).</summary>
         public bool Pump()
         {
             int connection;
