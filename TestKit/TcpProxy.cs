@@ -5,7 +5,12 @@ namespace IotyDevice.TestKit;
 
 /// <summary>A loopback TCP relay between the device and the broker that a test can cut: Cut() resets every
 /// relayed connection at once (RST, no DISCONNECT), which is what the broker sees when a board loses power or
-/// WiFi, so its last will fires. While Blocked, new connections are reset as soon as they arrive.</summary>
+/// WiFi, so its last will fires. While Blocked, new connections are reset as soon as they arrive.
+/// GoSilent() is a WiFi loss neither end has noticed yet: every relayed connection stops carrying bytes in both
+/// directions, with no RST and no FIN, until the ends give up by their own timeouts (keepalive); connections
+/// made while silent carry nothing either. Heal() lets new connections through again; the silenced ones stay
+/// dead, as a TCP connection across a real outage does. ConnectDelayMs holds every new connection that long
+/// before it reaches the broker (a slow network during the TLS handshake and CONNECT).</summary>
 public sealed class TcpProxy : IDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
@@ -13,6 +18,14 @@ public sealed class TcpProxy : IDisposable
     private readonly List<Socket> _open = new();
     private readonly CancellationTokenSource _stop = new();
     private volatile bool _blocked;
+    private volatile bool _silent;
+    private readonly List<Link> _links = new();
+
+    /// <summary>One relayed connection; Silent drops what it would carry.</summary>
+    private sealed class Link
+    {
+        public volatile bool Silent;
+    }
 
     public int Port { get; }
 
@@ -30,6 +43,19 @@ public sealed class TcpProxy : IDisposable
         set => _blocked = value;
     }
 
+    /// <summary>How long a new connection waits before it reaches the broker; 0 relays at once.</summary>
+    public int ConnectDelayMs { get; set; }
+
+    /// <summary>Stops every relayed connection silently (see the class summary).</summary>
+    public void GoSilent()
+    {
+        _silent = true;
+        lock (_links) foreach (Link link in _links) link.Silent = true;
+    }
+
+    /// <summary>New connections are relayed again; the silenced ones stay silent.</summary>
+    public void Heal() => _silent = false;
+
     private async Task AcceptLoop()
     {
         while (!_stop.IsCancellationRequested)
@@ -46,11 +72,17 @@ public sealed class TcpProxy : IDisposable
     {
         var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         client.NoDelay = true;
+        var link = new Link { Silent = _silent };
+        Socket gaveUp = null;
         lock (_open) { _open.Add(client); _open.Add(server); }
+        lock (_links) _links.Add(link);
         try
         {
+            int delay = ConnectDelayMs;
+            if (delay > 0) await Task.Delay(delay, _stop.Token);
             await server.ConnectAsync(IPAddress.Loopback, _targetPort);
-            await Task.WhenAny(Pump(client, server), Pump(server, client));
+            Task<Socket> first = await Task.WhenAny(Pump(client, server, link), Pump(server, client, link));
+            if (first.IsCompletedSuccessfully) gaveUp = first.Result;
         }
         catch (Exception)
         {
@@ -58,19 +90,34 @@ public sealed class TcpProxy : IDisposable
         }
         finally
         {
-            lock (_open) { _open.Remove(client); _open.Remove(server); }
-            Reset(client);
-            Reset(server);
+            lock (_links) _links.Remove(link);
+            if (link.Silent && gaveUp != null)
+            {
+                // One end gave up on a silenced connection: across a real outage the other end hears nothing of it
+                // and finds out by its own timeout. Its socket stays open until Dispose.
+                lock (_open) _open.Remove(gaveUp);
+                Reset(gaveUp);
+            }
+            else
+            {
+                lock (_open) { _open.Remove(client); _open.Remove(server); }
+                Reset(client);
+                Reset(server);
+            }
         }
     }
 
-    private static async Task Pump(Socket from, Socket to)
+    /// <summary>Relays until <paramref name="from"/> closes or fails; returns it.</summary>
+    private static async Task<Socket> Pump(Socket from, Socket to, Link link)
     {
         byte[] buffer = new byte[16384];
         while (true)
         {
-            int n = await from.ReceiveAsync(buffer, SocketFlags.None);
-            if (n == 0) return;
+            int n;
+            try { n = await from.ReceiveAsync(buffer, SocketFlags.None); }
+            catch (Exception) { return from; }
+            if (n == 0) return from;
+            if (link.Silent) continue; // lost on the way
             await to.SendAsync(buffer.AsMemory(0, n), SocketFlags.None);
         }
     }
