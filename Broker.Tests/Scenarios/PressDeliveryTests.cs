@@ -42,13 +42,15 @@ public sealed class PressDeliveryTests(ITestOutputHelper output)
                 if (cutAt.Contains(pressed + 1))
                 {
                     // The press settles DebounceMs after it goes down and is published at once; the silence
-                    // starts within a few ms either side of that.
+                    // starts a few ms around that, while the button is still held (a shorter hold is no press).
                     cuts++;
+                    int debounce = rig.Device.Options.DebounceMs;
                     rig.Device.Button.Press();
-                    Thread.Sleep(rig.Device.Options.DebounceMs - 3 + random.Next(0, 8));
+                    Thread.Sleep(debounce - 2 + random.Next(0, 6));
                     rig.Proxy.GoSilent();
+                    Thread.Sleep(debounce * 2);
                     rig.Device.Button.Release();
-                    Thread.Sleep(rig.Device.Options.DebounceMs * 3);
+                    Thread.Sleep(debounce * 3);
                     for (; batch < 3; batch++) rig.Device.PressBoot(); // published into the silence
                     rig.Proxy.Heal(); // new connections get through; the silenced one stays dead
                 }
@@ -59,8 +61,10 @@ public sealed class PressDeliveryTests(ITestOutputHelper output)
 
                 pressed += batch;
                 int expected = pressed;
-                rig.WaitUntil(app.Changed, () => app.TextsOn("topic2").Length >= expected && rig.Device.Device.UnconfirmedPublishes == 0,
-                    batch == 1 ? 10 : 30, "press " + pressed + ": every hello so far at the app and confirmed");
+                Wait.Until(app.Changed, () => app.TextsOn("topic2").Length >= expected && rig.Device.Device.UnconfirmedPublishes == 0,
+                    TimeSpan.FromSeconds(batch == 1 ? 10 : 30), "press " + pressed + ": every hello so far at the app and confirmed",
+                    () => "app has " + app.TextsOn("topic2").Length + " hello(s), the device keeps " + rig.Device.Device.UnconfirmedPublishes
+                        + " unconfirmed\n" + rig.Transcript());
                 int now = app.TextsOn("topic2").Length;
                 Assert.True(now - arrived >= batch, "press " + pressed + ": " + (now - arrived) + " hello(s) for " + batch + " press(es)");
                 arrived = now;

@@ -15,6 +15,7 @@ public sealed class WifiDropTests
         {
             rig.Device.Start();
             rig.WaitForSubscriptions(1);
+            rig.Device.WaitForLine("MQTT: subscribed to topic1");
             int dropAt = rig.Device.Monitor.LineCount;
 
             // The radio link goes: no IP, and the TCP connection to the broker dies with it.
@@ -33,6 +34,7 @@ public sealed class WifiDropTests
             rig.WaitForSubscriptions(2);
             rig.WaitUntil(app.Changed, () => app.TextsOn("topic2").Length >= 1, 10, "the hello kept from the press while offline");
 
+            rig.Device.WaitForLine("MQTT: subscribed to topic1", count: 2); // said when the SUBACK arrives
             string[] after = rig.Device.Monitor.Lines.Skip(dropAt).ToArray();
             int lost = Array.FindIndex(after, l => l.StartsWith("WiFi: connection lost"));
             int wifi = Array.FindIndex(after, l => l == "WiFi: connected");
