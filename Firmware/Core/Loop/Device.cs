@@ -3,10 +3,11 @@ using System.Collections;
 
 namespace IotyDevice.Core
 {
-    /// <summary>The firmware: joins WiFi, waits for the clock, connects MQTT over TLS, prints what arrives on the
-    /// subscribed topic and publishes once per BOOT press, reconnecting with backoff when anything drops.
+    /// <summary>The firmware: joins WiFi, waits for the clock, connects MQTT over TLS, subscribes to the lesson's topics
+    /// and hands the lesson (Firmware/Lesson.cs) each message and each BOOT press, reconnecting with backoff when
+    /// anything drops.
     /// Everything happens on the thread that calls <see cref="Step"/>; the MQTT library's threads only fill the
-    /// <see cref="Inbox"/>, queue acks and raise a flag. Presses become publishes in the <see cref="Outbox"/>.</summary>
+    /// <see cref="Inbox"/>, queue acks and raise a flag. The lesson's publishes (a press's too) go through the <see cref="Outbox"/>.</summary>
     public class Device
     {
         private static readonly DateTime ClockValidFrom = new DateTime(2024, 1, 1);
