@@ -58,6 +58,7 @@ try
     Section(LatencyBench.Section1 + " / " + LatencyBench.Section2, () => LatencyBench.Run(report, quick ? 60 : 400, quick ? 20 : 150));
     Section(FloodBench.Section, () => FloodBench.Run(report, quick ? new[] { 2_000, 20_000 } : new[] { 10_000, 100_000 }));
     Section(ReconnectBench.Section, () => ReconnectBench.Run(report, quick ? 2 : 5));
+    Section(MonitorMirrorBench.Section, () => MonitorMirrorBench.Run(report, quick ? 60 : 400, quick ? 2_000 : 10_000));
 }
 catch (Exception e)
 {

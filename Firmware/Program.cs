@@ -20,6 +20,7 @@ namespace IotyDevice.Firmware
                 Clock = new DeviceClock(),
                 Monitor = new ConsoleMonitor(),
                 Settings = new SettingsFile(@"I:\settings.json"),
+                Light = new GpioStatusLight(),
                 Pins = new GpioOutputPins(),
             };
 

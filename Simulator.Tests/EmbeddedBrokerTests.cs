@@ -25,7 +25,7 @@ public class EmbeddedBrokerTests
             int port = int.Parse(Regex.Match(brokerLine, @"localhost:(\d+)").Groups[1].Value);
             string password = File.ReadAllText(Path.Combine(state, "broker-password.txt")).Trim();
             string ca = Path.Combine(state, "ca.pem");
-            Assert.Contains("(TLS only), user learner, password " + password, brokerLine);
+            Assert.Matches(@"\(TLS, the board's way in\) and ws://localhost:\d+/mqtt \(WebSockets, for the App Builder in a browser\), user learner, password " + password + "$", brokerLine);
 
             // The broker checks the password: a wrong one is a CONNACK refusal.
             var (intruder, refused) = AppPeer.TryConnect(port, "learner", "not-" + password, ca);
@@ -78,7 +78,7 @@ public class EmbeddedBrokerTests
             {
                 "wifi off",
                 "wait WiFi: connection lost; reconnecting",
-                "wait WiFi: could not join simulated-wifi",
+                "wait WiFi: no network named \"simulated-wifi\" in range",
                 "pub topic1 while-away",
                 "wifi on",
                 "wait MQTT: connected (session resumed",
@@ -97,6 +97,12 @@ public class EmbeddedBrokerTests
             int resumed = Array.FindIndex(lines, l => l.StartsWith("MQTT: connected (session resumed", StringComparison.Ordinal));
             int received = Array.IndexOf(lines, "Received on topic1: while-away");
             Assert.True(lost > 0 && resumed > lost && received > resumed, "expected WiFi lost, then reconnected, then the kept message");
+
+            // With the access point off a board's scan sees no such network: the line says so, as the README shows.
+            string readme = Path.Combine(Path.GetDirectoryName(SimulatorProcess.Dll), "../../../../..", "README.md");
+            string documented = File.ReadAllLines(readme).Single(l => l.StartsWith("WiFi: no network named \"simulated-wifi\"", StringComparison.Ordinal));
+            Assert.Contains(documented, lines);
+            Assert.DoesNotContain(lines, l => l.Contains("password", StringComparison.OrdinalIgnoreCase) && l.StartsWith("WiFi:", StringComparison.Ordinal));
         });
     }
 

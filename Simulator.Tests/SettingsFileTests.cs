@@ -88,7 +88,7 @@ public class SettingsFileTests
         },
         {
             "no file", null,
-            new[] { "Settings: No settings file at " }
+            new[] { "Settings: no settings file at ", "; copy settings.example.json to settings.json, fill in your WiFi and broker details and put it there (README: Configure)" }
         },
     };
 

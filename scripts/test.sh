@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The one command that runs every test of this repository, on a developer's machine or in CI (.ci/run, CI=true,
 # no stdin), on a fresh Debian with the .NET SDK:
-#   1. installs what the tests need and is missing (mosquitto, mosquitto-clients, openssl), leaving the
-#      packaged mosquitto service stopped: the tests start brokers of their own;
+#   1. installs what the tests need and is missing (mosquitto, mosquitto-clients, openssl; chromium,
+#      chromium-driver and a font for the App Builder page's browser tests), leaving the packaged mosquitto service
+#      stopped: the tests start brokers of their own;
 #   2. builds the portable core against the device's mscorlib (Host/IotyDevice.Core.Nano, warnings are errors);
 #   3. runs each test project that exists (Firmware.Tests, Broker.Tests, Simulator.Tests);
 #   4. ends with one line "N passed, N failed[, N skipped]" over all of it, and exits non-zero on any failure.
@@ -25,7 +26,7 @@ say() { printf '\n=== %s\n' "$*"; }
 
 # shellcheck source=install-deps.sh
 source "$ROOT/scripts/install-deps.sh"
-ensure_packages mosquitto mosquitto-clients openssl
+ensure_packages mosquitto mosquitto-clients openssl chromium chromium-driver fonts-dejavu-core
 stop_packaged_mosquitto
 
 if ! command -v dotnet >/dev/null 2>&1; then

@@ -30,13 +30,13 @@ public sealed class HostAdapterTests
     }
 
     [Fact]
-    public void Missing_settings_file_is_one_line_naming_the_fix()
+    public void A_missing_settings_file_is_reported_as_missing_and_left_for_the_core_to_word()
     {
         JsonSettingsFile file = SettingsWith(null);
         Assert.Null(file.Read(out string problem));
-        Assert.Contains(file.Location, problem);
-        Assert.Contains("settings.example.json", problem);
-        Assert.DoesNotContain("\n", problem);
+        Assert.Null(problem); // the core prints the same line as on the board
+        Assert.Null(new JsonSettingsFile(Path.Combine(Artifacts.RunDirectory("settings"), "no-such-folder", "settings.json")).Read(out problem));
+        Assert.Null(problem);
     }
 
     [Fact]
@@ -61,23 +61,34 @@ public sealed class HostAdapterTests
     }
 
     [Fact]
-    public void Simulated_network_joins_drops_and_restores()
+    public void Simulated_network_stores_once_joins_drops_and_restores_like_a_board()
     {
         var mac = new byte[] { 1, 2, 3, 4, 5, 6 };
         var net = new SimulatedNetwork(mac);
         mac[0] = 9;
         Assert.Equal(new byte[] { 1, 2, 3, 4, 5, 6 }, net.MacAddress);
         Assert.False(net.IsUp);
-        Assert.Equal(NetworkJoinResult.Joined, net.Join("lab", "pw"));
+        Assert.False(net.IsStored("lab", "pw"));
+        Assert.Equal(WifiConnectStatus.NetworkNotFound, net.Connect()); // nothing stored yet
+        net.Store("lab", "pw");
+        Assert.True(net.IsStored("lab", "pw"));
+        Assert.False(net.IsStored("lab", "other"));
+        Assert.Equal(WifiConnectStatus.Connected, net.Connect());
         Assert.True(net.IsUp);
+        Assert.Equal(new[] { ("lab", SimulatedNetwork.AccessPointRssiDbm) }, net.Scan().Select(n => (n.Ssid, n.RssiDbm)));
+
         net.Drop();
         Assert.False(net.IsUp);
-        Assert.Equal(NetworkJoinResult.TimedOut, net.Join("lab", "pw"));
+        Assert.Equal(WifiConnectStatus.NetworkNotFound, net.Connect());
+        Assert.Empty(net.Scan()); // the access point is off: a board's scan would not see it
+
         net.Restore();
-        Assert.Equal(NetworkJoinResult.Joined, net.Join("lab", "pw"));
-        net.FailJoinsWith(NetworkJoinResult.NoIpAddress, "dhcp");
-        Assert.Equal(NetworkJoinResult.NoIpAddress, net.Join("lab", "pw"));
-        Assert.Equal("dhcp", net.LastErrorDetail);
+        Assert.Equal(WifiConnectStatus.Connected, net.Connect());
+        net.FailConnectsWith(WifiConnectStatus.NoIpAddress);
+        Assert.Equal(WifiConnectStatus.NoIpAddress, net.Connect());
+        Assert.False(net.IsUp);
+        Assert.Equal(1, net.StoreCount);
+        Assert.Equal(5, net.JoinCount);
     }
 
     [Fact]

@@ -130,7 +130,7 @@ public class DeviceTests
     public void A_press_while_offline_is_kept_once_and_sent_after_connecting()
     {
         var rig = new DeviceRig();
-        rig.Network.JoinResults.Enqueue(NetworkJoinResult.TimedOut);
+        rig.Network.ConnectResults.Enqueue(WifiConnectStatus.TimedOut);
         rig.Start();
         rig.Device.Step(); // the join fails; backing off
         rig.Press();
@@ -231,7 +231,7 @@ public class DeviceTests
     public void A_kept_press_is_not_published_into_a_connection_the_same_pass_has_just_marked_lost()
     {
         var rig = new DeviceRig();
-        rig.Network.JoinResults.Enqueue(NetworkJoinResult.TimedOut);
+        rig.Network.ConnectResults.Enqueue(WifiConnectStatus.TimedOut);
         rig.Start();
         rig.Device.Step();
         rig.Press(); // kept while offline
@@ -306,7 +306,7 @@ public class DeviceTests
         var rig = new DeviceRig();
         rig.Options.BackoffBaseMs = 2_000; // the first retry waits 1-2 s, across the wrap
         rig.Clock.NowMs = long.MaxValue - 500;
-        rig.Network.JoinResults.Enqueue(NetworkJoinResult.TimedOut);
+        rig.Network.ConnectResults.Enqueue(WifiConnectStatus.TimedOut);
         rig.Start();
         var joinTimes = new List<long>();
         Assert.True(rig.RunUntil(() =>
@@ -389,7 +389,7 @@ public class DeviceTests
     {
         var rig = new DeviceRig().StartOnline();
         rig.Network.IsUp = false;
-        rig.Network.JoinResults.Enqueue(NetworkJoinResult.TimedOut);
+        rig.Network.ConnectResults.Enqueue(WifiConnectStatus.TimedOut);
         rig.Device.Step();
         Assert.Equal(ConnectionState.JoiningWifi, rig.Device.State);
         rig.Press();
@@ -507,12 +507,13 @@ public class DeviceTests
         rig.Options.BackoffBaseMs = 1000;
         for (int i = 0; i < 4; i++)
         {
-            rig.Network.JoinResults.Enqueue(NetworkJoinResult.TimedOut);
+            rig.Network.ConnectResults.Enqueue(WifiConnectStatus.TimedOut);
         }
 
         rig.StartOnline();
         Assert.Equal(5, rig.Network.Joins.Count);
-        Assert.Equal(1, rig.Monitor.Count("wrong password?"));
+        Assert.Equal(1, rig.Monitor.Count("WiFi: no network named \"ClassroomWiFi\" in range"));
+        Assert.Equal(3, rig.Monitor.Count("WiFi: still failing the same way"));
         Assert.Contains(rig.Monitor.Lines, l => l.StartsWith("WiFi: next try in"));
     }
 
@@ -650,6 +651,18 @@ public class DeviceTests
     }
 
     [Fact]
+    public void A_missing_settings_file_is_named_with_the_fix_in_the_cores_own_words()
+    {
+        var rig = new DeviceRig();
+        rig.Settings.Missing = true;
+        rig.Start();
+        Assert.Contains("Settings: no settings file at settings.json; copy settings.example.json to settings.json, fill in your WiFi and "
+            + "broker details and put it there (README: Configure)", rig.Monitor.Lines);
+        rig.Settings.Missing = false;
+        Assert.True(rig.RunUntil(() => rig.Device.State == ConnectionState.Online, 30_000));
+    }
+
+    [Fact]
     public void A_press_with_invalid_settings_says_why_nothing_is_sent()
     {
         var rig = new DeviceRig();
@@ -664,7 +677,7 @@ public class DeviceTests
     {
         var rig = new DeviceRig();
         rig.Mqtt.NextConnect(ConnectResult.BadUsernameOrPassword);
-        rig.Network.JoinResults.Enqueue(NetworkJoinResult.TimedOut);
+        rig.Network.ConnectResults.Enqueue(WifiConnectStatus.TimedOut);
         rig.StartOnline();
         rig.Settings.Settings.BrokerPort = 0;
         Assert.DoesNotContain(rig.Monitor.Lines, l => l.Contains("wifi-secret-123") || l.Contains("broker-secret-456"));

@@ -162,6 +162,20 @@ public class LessonTests
         Assert.Contains(rig.Monitor.Lines, l => l.StartsWith("Lesson: OnMessage (topic1) failed: InvalidOperationException: DigitalWrite: GPIO 2 is the status light's pin (StatusLedPin in settings.json); use another pin, or set StatusLedPin to -1"));
     }
 
+    [Theory]
+    [InlineData(34, "DigitalWrite: GPIO34 is input-only on an ESP32")]
+    [InlineData(7, "DigitalWrite: GPIO7 is wired to the ESP32 module's SPI flash")]
+    [InlineData(0, "DigitalWrite: GPIO 0 is the BOOT button's pin (BootButtonPin in settings.json)")]
+    public void A_pin_the_board_cannot_drive_or_needs_itself_is_refused_with_why(int pin, string words)
+    {
+        var rig = Online(new PinUser { Pin = pin });
+        rig.Receive("topic1", "on");
+        rig.Device.Step();
+
+        Assert.Empty(rig.Pins.Writes);
+        Assert.Contains(rig.Monitor.Lines, l => l.StartsWith("Lesson: OnMessage (topic1) failed: ") && l.Contains(words));
+    }
+
     [Fact]
     public void With_the_status_light_off_its_pin_is_the_lessons()
     {

@@ -105,6 +105,19 @@ public class SettingsValidatorTests
         Assert.Contains("bare host name", problem);
     }
 
+    [Theory]
+    [InlineData("mqtts://learner:s3cret-Pa55@abc.hivemq.cloud:8883")]
+    [InlineData("learner:s3cret-Pa55@abc.hivemq.cloud")]
+    [InlineData("mqtts://learner:s3cret-Pa55@abc.hivemq.cloud/")]
+    public void A_url_with_credentials_is_refused_without_echoing_them(string host)
+    {
+        string problem = Assert.Single(Problems(s => s.BrokerHost = host));
+        Assert.DoesNotContain("s3cret-Pa55", problem);
+        Assert.DoesNotContain("learner", problem);
+        Assert.Contains("\"abc.hivemq.cloud\"", problem); // the part that belongs here
+        Assert.Contains("BrokerUsername and BrokerPassword", problem);
+    }
+
     [Fact]
     public void Example_placeholders_count_as_not_filled_in()
     {
@@ -170,5 +183,67 @@ public class SettingsValidatorTests
     {
         var problems = Problems(s => { s.BrokerPort = 0; s.WifiPassword = "short"; });
         Assert.DoesNotContain(problems, p => p.Contains("broker-secret-456") || p.Contains("short\""));
+    }
+}
+
+public class MonitorTopicValidationTests
+{
+    private static List<string> Problems(string subscribe, string monitor, string prefix = "")
+    {
+        var settings = FakeSettings.Valid();
+        settings.SubscribeTopic = subscribe;
+        settings.MonitorTopic = monitor;
+        settings.ClientIdPrefix = prefix;
+        return SettingsValidator.Validate(settings).Cast<string>().ToList();
+    }
+
+    [Fact]
+    public void The_default_monitor_topic_is_the_client_id_then_monitor()
+    {
+        Assert.Equal("{clientId}/monitor", new DeviceSettings().MonitorTopic);
+        Assert.Empty(Problems("topic1", new DeviceSettings().MonitorTopic));
+    }
+
+    [Theory]
+    [InlineData("#", "{clientId}/monitor", "")]
+    [InlineData("+/monitor", "{clientId}/monitor", "")]
+    [InlineData("240ac412abfe/monitor", "{clientId}/monitor", "")]
+    [InlineData("class3-240ac412abfe/+", "{clientId}/monitor", "class3-")]
+    [InlineData("topic1", "topic1", "")]
+    [InlineData("lab/#", "lab", "")]
+    [InlineData("lab/+/log", "lab/{clientId}/log", "")]
+    public void A_monitor_topic_the_subscription_would_bring_back_is_refused(string subscribe, string monitor, string prefix)
+    {
+        string problem = Assert.Single(Problems(subscribe, monitor, prefix));
+        Assert.StartsWith("MonitorTopic: \"" + monitor + "\" is matched by SubscribeTopic \"" + subscribe + "\"", problem);
+        Assert.Contains("or \"\" to turn the monitor over MQTT off", problem);
+    }
+
+    [Theory]
+    [InlineData("topic1", "{clientId}/monitor", "")]
+    [InlineData("topic1/#", "{clientId}/monitor", "")]
+    [InlineData("+/status", "{clientId}/monitor", "")]
+    [InlineData("monitor/+", "{clientId}/monitor", "")]          // a client ID is never "monitor"
+    [InlineData("240ac412abfe/monitor", "{clientId}/monitor", "class3-")] // the prefix makes it another ID
+    [InlineData("#", "", "")]                                        // off
+    [InlineData("+/+", "$monitor/{clientId}", "")]                  // wildcards never match $ topics
+    public void A_monitor_topic_outside_the_subscription_is_fine(string subscribe, string monitor, string prefix)
+    {
+        Assert.Empty(Problems(subscribe, monitor, prefix));
+    }
+
+    [Fact]
+    public void A_monitor_topic_with_a_wildcard_is_refused_with_the_way_to_turn_it_off()
+    {
+        string problem = Assert.Single(Problems("topic1", "{clientId}/#"));
+        Assert.StartsWith("MonitorTopic: \"{clientId}/#\" has a wildcard", problem);
+        Assert.EndsWith("(or \"\" to turn the monitor over MQTT off)", problem);
+    }
+
+    [Fact]
+    public void A_monitor_topic_equal_to_the_status_topic_is_refused()
+    {
+        string problem = Assert.Single(Problems("topic1", "{clientId}/status"));
+        Assert.StartsWith("MonitorTopic: the same as StatusTopic", problem);
     }
 }

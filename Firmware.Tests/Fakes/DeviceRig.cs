@@ -18,6 +18,7 @@ public sealed class DeviceRig
     public DeviceOptions Options { get; } = new() { Random = new Random(7) };
     public Wakeup Wakeup { get; } = new();
     public Device Device { get; private set; }
+    public IStatusLight Light { get; set; } // none unless a test gives one
 
     public DeviceRig() => Button = new FakeButton(Clock);
 
@@ -25,7 +26,8 @@ public sealed class DeviceRig
     {
         var ports = new DevicePorts
         {
-            Network = Network, Mqtt = Mqtt, Button = Button, Clock = Clock, Monitor = Monitor, Settings = Settings, Pins = Pins,
+            Network = Network, Mqtt = Mqtt, Button = Button, Clock = Clock, Monitor = Monitor, Settings = Settings,
+            Light = Light, Pins = Pins,
         };
         Device = Lesson == null ? new Device(ports, Options, Wakeup) : new Device(ports, Options, Wakeup, Lesson);
         Device.Start();
@@ -63,6 +65,8 @@ public sealed class DeviceRig
         {
             throw new InvalidOperationException("never came online:\n" + Monitor.Transcript);
         }
+
+        Device.Step(); // the pass that reports the SUBACK the fake raised during the connect
 
         return this;
     }

@@ -90,7 +90,8 @@ public sealed class FakeMqtt : IMqttTransport
             throw new InvalidOperationException("socket closed");
         }
 
-        Publishes.Add((topic, payload, qos, retain));
+        // A copy, as the library's serialisation takes it: the core may reuse a payload array it handed over long ago.
+        Publishes.Add((topic, payload?.ToArray(), qos, retain));
         if (qos == 0)
         {
             return 0;

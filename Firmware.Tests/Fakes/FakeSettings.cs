@@ -6,6 +6,8 @@ public sealed class FakeSettings : ISettingsSource
 {
     public DeviceSettings Settings { get; set; } = Valid();
     public string Problem { get; set; }
+    /// <summary>No file at all: Read returns null with no problem text, as both real sources do.</summary>
+    public bool Missing { get; set; }
     public int Reads { get; private set; }
 
     public string Location => "settings.json";
@@ -14,7 +16,7 @@ public sealed class FakeSettings : ISettingsSource
     {
         Reads++;
         problem = Problem;
-        return Problem == null ? Settings : null;
+        return Problem == null && !Missing ? Settings : null;
     }
 
     public static DeviceSettings Valid() => new()
@@ -24,5 +26,6 @@ public sealed class FakeSettings : ISettingsSource
         BrokerHost = "abc123.s1.eu.hivemq.cloud",
         BrokerUsername = "student",
         BrokerPassword = "broker-secret-456",
+        MonitorTopic = "", // off, so the tests of the rest see only their own publishes; MonitorMirrorTests turn it on
     };
 }

@@ -34,9 +34,9 @@ namespace IotyDevice.Firmware
             }
             catch (Exception)
             {
-                // OpenPin says no more than InvalidOperationException (already open, or not a pin of this chip).
-                throw new InvalidOperationException("GPIO " + pin.ToString()
-                    + " cannot be an output here (on an ESP32, 0 is BOOT, 6-11 belong to the flash, 34-39 are inputs only)");
+                // OpenPin says no more than InvalidOperationException (already open, or not a pin of this chip); the
+                // core has already ruled out the pins the chip cannot drive and the device's own.
+                throw new InvalidOperationException("GPIO " + pin.ToString() + " could not be opened as an output");
             }
 
             _open.Add(opened);

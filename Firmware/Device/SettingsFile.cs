@@ -26,9 +26,7 @@ namespace IotyDevice.Firmware
             {
                 if (!File.Exists(_path))
                 {
-                    problem = _path + " not found: copy settings.example.json to settings.json, fill it in and run "
-                              + "nanoff --filedeployment deploy.json (see README)";
-                    return null;
+                    return null; // the core says how to put it there
                 }
 
                 json = StorageFile.ReadText(_path);

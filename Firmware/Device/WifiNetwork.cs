@@ -3,40 +3,56 @@ using System.Device.Wifi;
 using System.Net.NetworkInformation;
 using System.Threading;
 using IotyDevice.Core;
-using nanoFramework.Networking;
 
 namespace IotyDevice.Firmware
 {
-    /// <summary>The ESP32 station WiFi, through nanoFramework's WifiNetworkHelper. Translation only: the core decides
-    /// when to join, how long to back off and what to tell the learner.</summary>
+    /// <summary>The ESP32 station WiFi through one WifiAdapter and the stored Wireless80211Configuration. Translation
+    /// only: the core decides when to store, join and scan, and what to tell the learner (WifiDiagnosis).
+    /// WifiNetworkHelper is not used: each of its calls makes a new WifiAdapter, which registers in
+    /// WifiEventListener's static list for good (a heap leak per retry), ConnectDhcp rewrites the flash
+    /// configuration on every call and drops WifiAdapter.Connect's result, and its Status outlives the call.</summary>
     internal sealed class WifiNetwork : INetwork
     {
-        /// <summary>Bounds one join (association + DHCP + SNTP). The helper itself would wait forever.</summary>
-        private const int JoinTimeoutMs = 60000;
+        // WifiAdapter.Connect waits up to 20 s for the access point (native); then these bound the rest.
+        private const int AddressTimeoutMs = 20000;
+        private const int ClockTimeoutMs = 30000;
+        private const int ScanTimeoutMs = 10000;
+        private const int PollMs = 200;
+        private static readonly DateTime ClockValidFrom = new DateTime(2024, 1, 1);
 
-        // Written by NetworkChange events (nanoFramework's event thread), read by the main loop. Flag, not
-        // 'volatile': nanoFramework's mscorlib has no IsVolatile.
+        // Written by NetworkChange events (nanoFramework's event thread), read by the main loop.
         private readonly Flag _up = new Flag();
-        private readonly Flag _linkUp = new Flag();
-
         private readonly Wakeup _wakeup;
-        private string _lastErrorDetail = "";
+        private readonly AutoResetEvent _scanDone = new AutoResetEvent(false);
+        // The one adapter for the life of the firmware; null when the image has no WiFi.
+        private readonly WifiAdapter _adapter;
         private byte[] _mac;
 
         public WifiNetwork(Wakeup wakeup)
         {
             _wakeup = wakeup;
-            // IsUp is polled every loop pass; the events keep it a field read instead of a walk over all
-            // interfaces each time. AutoReconnect (the helper's default) brings the link back by itself and
-            // these events report it.
+            try
+            {
+                WifiAdapter[] adapters = WifiAdapter.FindAllAdapters();
+                _adapter = adapters.Length > 0 ? adapters[0] : null;
+            }
+            catch (Exception)
+            {
+                _adapter = null; // Connect reports NoAdapter: the image has no usable WiFi
+            }
+
+            if (_adapter != null)
+            {
+                _adapter.AvailableNetworksChanged += OnScanDone;
+            }
+
+            // IsUp is polled every loop pass; the events keep it a field read.
             NetworkChange.NetworkAddressChanged += OnAddressChanged;
             NetworkChange.NetworkAvailabilityChanged += OnAvailabilityChanged;
             Put(_up, HasIpAddress());
         }
 
         public bool IsUp { get { return _up.IsSet; } }
-
-        public string LastErrorDetail { get { return _lastErrorDetail; } }
 
         public byte[] MacAddress
         {
@@ -54,66 +70,106 @@ namespace IotyDevice.Firmware
             }
         }
 
-        public NetworkJoinResult Join(string ssid, string password)
+        public bool IsStored(string ssid, string password)
         {
-            _lastErrorDetail = "";
-            _linkUp.Clear();
-            bool joined;
-            CancellationTokenSource timeout = new CancellationTokenSource(JoinTimeoutMs);
-            try
-            {
-                // requiresDateTime: TLS checks certificate dates, so "joined" includes a valid clock (SNTP).
-                joined = WifiNetworkHelper.ConnectDhcp(ssid, password, requiresDateTime: true, token: timeout.Token);
-            }
-            catch (Exception e)
-            {
-                // ConnectDhcp reports failures through Status, but INetwork.Join must never throw.
-                _lastErrorDetail = ExceptionText.Describe(e);
-                return NetworkJoinResult.Failed;
-            }
-            finally
-            {
-                timeout.Dispose();
-            }
-
-            Put(_up, HasIpAddress());
-            if (joined)
-            {
-                return NetworkJoinResult.Joined;
-            }
-
-            switch (WifiNetworkHelper.Status)
-            {
-                case NetworkHelperStatus.TokenExpiredWaitingIPAddress:
-                    // The helper does not say whether the access point accepted us. The availability event
-                    // (link up) does: associated but no address means DHCP; never associated means SSID/password.
-                    return _linkUp.IsSet ? NetworkJoinResult.NoIpAddress : NetworkJoinResult.TimedOut;
-
-                case NetworkHelperStatus.TokenExpiredWaitingDateTime:
-                    return NetworkJoinResult.NoNetworkTime;
-
-                case NetworkHelperStatus.FailedNoNetworkInterface:
-                    return NetworkJoinResult.NoAdapter;
-
-                case NetworkHelperStatus.ExceptionOccurred:
-                    Exception e = WifiNetworkHelper.HelperException;
-                    // ConnectDhcp indexes WifiAdapter.FindAllAdapters(); an image without WiFi has none.
-                    if (e is IndexOutOfRangeException)
-                    {
-                        return NetworkJoinResult.NoAdapter;
-                    }
-
-                    _lastErrorDetail = e == null ? "" : ExceptionText.Describe(e);
-                    return NetworkJoinResult.Failed;
-
-                default:
-                    // enum.ToString() prints the number on nanoFramework.
-                    _lastErrorDetail = "WifiNetworkHelper status " + ((int)WifiNetworkHelper.Status).ToString();
-                    return NetworkJoinResult.Failed;
-            }
+            Wireless80211Configuration stored = StoredConfiguration();
+            // An open network's password may come back null from flash.
+            return stored != null && stored.Ssid == ssid && (stored.Password == null ? "" : stored.Password) == password;
         }
 
-        // Both run on nanoFramework's event thread: record, then wake the main loop so a drop is acted on at once.
+        public void Store(string ssid, string password)
+        {
+            Wireless80211Configuration stored = StoredConfiguration();
+            if (stored == null)
+            {
+                throw new InvalidOperationException("the board has no WiFi configuration block");
+            }
+
+            stored.Ssid = ssid;
+            stored.Password = password;
+            stored.SaveConfiguration(); // the flash write
+        }
+
+        public WifiConnectStatus Connect()
+        {
+            Wireless80211Configuration stored = StoredConfiguration();
+            if (_adapter == null || stored == null)
+            {
+                return WifiConnectStatus.NoAdapter;
+            }
+
+            // Automatic: native options 0, so the connect itself saves nothing to flash.
+            WifiConnectionResult result = _adapter.Connect(stored.Ssid, WifiReconnectionKind.Automatic, stored.Password == null ? "" : stored.Password);
+            switch (result.ConnectionStatus)
+            {
+                case WifiConnectionStatus.Success:
+                    break;
+                case WifiConnectionStatus.NetworkNotAvailable:
+                    return WifiConnectStatus.NetworkNotFound;
+                case WifiConnectionStatus.InvalidCredential:
+                    return WifiConnectStatus.Refused;
+                case WifiConnectionStatus.Timeout:
+                    return WifiConnectStatus.TimedOut;
+                default:
+                    return WifiConnectStatus.Failed;
+            }
+
+            // Counted waits, not clock arithmetic: SNTP may set the clock meanwhile.
+            for (int waited = 0; !HasIpAddress(); waited += PollMs)
+            {
+                if (waited >= AddressTimeoutMs)
+                {
+                    return WifiConnectStatus.NoIpAddress;
+                }
+
+                Thread.Sleep(PollMs);
+            }
+
+            Put(_up, true);
+            // TLS checks certificate dates; the ESP32 image starts SNTP by itself once it has an address.
+            for (int waited = 0; DateTime.UtcNow < ClockValidFrom; waited += PollMs)
+            {
+                if (waited >= ClockTimeoutMs)
+                {
+                    return WifiConnectStatus.NoNetworkTime;
+                }
+
+                Thread.Sleep(PollMs);
+            }
+
+            return WifiConnectStatus.Connected;
+        }
+
+        public ScannedNetwork[] Scan()
+        {
+            if (_adapter == null)
+            {
+                return new ScannedNetwork[0];
+            }
+
+            _scanDone.Reset();
+            _adapter.ScanAsync();
+            if (!_scanDone.WaitOne(ScanTimeoutMs, false))
+            {
+                throw new InvalidOperationException("the WiFi scan did not finish in time");
+            }
+
+            WifiAvailableNetwork[] seen = _adapter.NetworkReport.AvailableNetworks;
+            ScannedNetwork[] networks = new ScannedNetwork[seen.Length];
+            for (int i = 0; i < seen.Length; i++)
+            {
+                networks[i] = new ScannedNetwork(seen[i].Ssid, (int)seen[i].NetworkRssiInDecibelMilliwatts);
+            }
+
+            return networks;
+        }
+
+        // The events below run on nanoFramework's event thread: record, then wake the main loop.
+        private void OnScanDone(WifiAdapter sender, object e)
+        {
+            _scanDone.Set();
+        }
+
         private void OnAddressChanged(object sender, EventArgs e)
         {
             Put(_up, HasIpAddress());
@@ -122,7 +178,6 @@ namespace IotyDevice.Firmware
 
         private void OnAvailabilityChanged(object sender, NetworkAvailabilityEventArgs e)
         {
-            Put(_linkUp, e.IsAvailable);
             Put(_up, e.IsAvailable && HasIpAddress());
             _wakeup.Set();
         }
@@ -137,6 +192,19 @@ namespace IotyDevice.Firmware
             {
                 flag.Clear();
             }
+        }
+
+        /// <summary>The configuration the WiFi interface joins with (the one WifiNetworkHelper writes too).</summary>
+        private static Wireless80211Configuration StoredConfiguration()
+        {
+            NetworkInterface wifi = FindWifiInterface();
+            if (wifi == null)
+            {
+                return null;
+            }
+
+            Wireless80211Configuration[] all = Wireless80211Configuration.GetAllWireless80211Configurations();
+            return wifi.SpecificConfigId < all.Length ? all[wifi.SpecificConfigId] : null;
         }
 
         private static bool HasIpAddress()

@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Collections.Generic;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -21,6 +22,7 @@ namespace IotyDevice.Simulator
     {
         private const int RetryMs = 3000;
         private const int TimeoutMs = 5000;
+        private const int MaxLineChars = 200;
 
         private readonly ISettingsSource _settings;
         private readonly string _chipId;
@@ -31,6 +33,7 @@ namespace IotyDevice.Simulator
         private readonly Thread _thread;
         private readonly object _gate = new object();
         private IMqttClient _client;
+        private readonly List<string> _watched = new List<string>();
         private string _lastProblem;
         private volatile bool _liveOnlineSeen;
 
@@ -47,6 +50,36 @@ namespace IotyDevice.Simulator
         public bool DeviceOnlineSeen { get { return _liveOnlineSeen; } }
 
         public void Start() { _thread.Start(); }
+
+        /// <summary>Each message the peer receives (topic, raw payload, retained), on MQTTnet's thread.</summary>
+        public event Action<string, byte[], bool> MessageArrived;
+
+        /// <summary>Listens on one more topic (QoS 1), now and after every reconnect: the page's Display and lamp
+        /// topics are editable.</summary>
+        public void Watch(string topic)
+        {
+            IMqttClient client;
+            lock (_gate)
+            {
+                if (_watched.Contains(topic)) return;
+                _watched.Add(topic);
+                client = _client;
+            }
+            if (client == null || !client.IsConnected) return;
+            try
+            {
+                using (var timeout = new CancellationTokenSource(TimeoutMs))
+                {
+                    client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(topic, MqttQualityOfServiceLevel.AtLeastOnce).Build(), timeout.Token)
+                        .GetAwaiter().GetResult();
+                }
+                _terminal.App("listening on " + topic);
+            }
+            catch (Exception e)
+            {
+                _terminal.App("could not listen on " + topic + ": " + ExceptionChain.Innermost(e).Message);
+            }
+        }
 
         /// <summary>Waits (bounded) until the first connection attempt has succeeded or failed.</summary>
         public void WaitFirstAttempt(TimeSpan timeout) { _firstAttemptDone.Wait(timeout); }
@@ -78,9 +111,14 @@ namespace IotyDevice.Simulator
             client.ApplicationMessageReceivedAsync += e =>
             {
                 MqttApplicationMessage m = e.ApplicationMessage;
-                string text = Encoding.UTF8.GetString(m.Payload.ToArray());
+                byte[] payload = m.Payload.ToArray();
+                string text = Encoding.UTF8.GetString(payload);
                 if (m.Topic == statusTopic && text == "online" && !m.Retain) _liveOnlineSeen = true;
+                // Cut like the board's monitor cuts a long payload: the terminal is for reading.
+                if (text.Length > MaxLineChars) text = text.Substring(0, MaxLineChars) + "... (" + payload.Length + " bytes)";
                 _terminal.App(m.Topic + ": " + text + (m.Retain ? " (retained)" : ""));
+                Action<string, byte[], bool> arrived = MessageArrived;
+                if (arrived != null) arrived(m.Topic, payload, m.Retain);
                 return System.Threading.Tasks.Task.CompletedTask;
             };
             client.DisconnectedAsync += e =>
@@ -122,6 +160,16 @@ namespace IotyDevice.Simulator
                     string listening = s.PublishTopic + (statusTopic == null ? "" : " and " + statusTopic);
                     var subscribe = new MqttClientSubscribeOptionsBuilder().WithTopicFilter(s.PublishTopic, MqttQualityOfServiceLevel.AtLeastOnce);
                     if (statusTopic != null) subscribe = subscribe.WithTopicFilter(statusTopic, MqttQualityOfServiceLevel.AtLeastOnce);
+                    lock (_gate)
+                    {
+                        foreach (string topic in _watched)
+                        {
+                            if (topic != s.PublishTopic && topic != statusTopic) subscribe = subscribe.WithTopicFilter(topic, MqttQualityOfServiceLevel.AtLeastOnce);
+                        }
+                        // Watching these again is a no-op.
+                        if (!_watched.Contains(s.PublishTopic)) _watched.Add(s.PublishTopic);
+                        if (statusTopic != null && !_watched.Contains(statusTopic)) _watched.Add(statusTopic);
+                    }
                     client.SubscribeAsync(subscribe.Build(), timeout.Token).GetAwaiter().GetResult();
                     IMqttClient old;
                     lock (_gate)

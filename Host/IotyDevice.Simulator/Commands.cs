@@ -18,6 +18,7 @@ namespace IotyDevice.Simulator
             "  pub <topic> <text>  publish as the IoTy App Builder, e.g. pub topic1 on",
             "  wifi off, wifi on   switch the simulated WiFi access point off / on again",
             "  wait <text>         wait until a device or [app] line contains <text> (for scripts)",
+            "  light               what the board's status LED is doing (see the README's light patterns)",
             "  help                this list",
             "  quit                stop (Ctrl+C or the end of the input stop too)",
         };
@@ -29,6 +30,7 @@ namespace IotyDevice.Simulator
         private readonly int _debounceMs;
         private readonly TimeSpan _waitTimeout;
         private readonly CancellationToken _quit;
+        private readonly object _pressGate = new object();
         private int _waitCursor;
 
         public Commands(Terminal terminal, AppPeer peer, SimulatedNetwork network, SimulatedButton button, int debounceMs,
@@ -42,6 +44,9 @@ namespace IotyDevice.Simulator
             _waitTimeout = waitTimeout;
             _quit = quit;
         }
+
+        /// <summary>The simulated status LED the `light` command describes.</summary>
+        public IotyDevice.Host.Light.SimulatedStatusLight Light { get; set; }
 
         /// <summary>Why the last wait failed.</summary>
         public string LastFailure { get; private set; }
@@ -68,6 +73,9 @@ namespace IotyDevice.Simulator
                     return Outcome.Continue;
                 case "wait":
                     return Wait(rest);
+                case "light":
+                    _terminal.Sim("status light " + (Light == null ? "not simulated" : Light.Describe()));
+                    return Outcome.Continue;
                 case "help":
                 case "?":
                     foreach (string help in Help) _terminal.Sim(help);
@@ -83,8 +91,14 @@ namespace IotyDevice.Simulator
         }
 
         /// <summary>Holds BOOT past the core's debounce time, and on until the device reacted (each press makes a
-        /// "BOOT: ..." line) so a busy PC cannot turn it into a bounce; at most a second, like a real finger.</summary>
-        private void PressBoot()
+        /// "BOOT: ..." line) so a busy PC cannot turn it into a bounce; at most a second, like a real finger.
+        /// The terminal and the page's BOOT button press one after the other, never over each other.</summary>
+        public void PressBoot()
+        {
+            lock (_pressGate) PressAndRelease();
+        }
+
+        private void PressAndRelease()
         {
             int from = _terminal.LineCount;
             Stopwatch held = Stopwatch.StartNew();

@@ -3,13 +3,18 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Threading.Tasks;
+using MQTTnet.AspNetCore;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
+using MQTTnet.Server.Internal.Adapter;
 
 namespace IotyDevice.Simulator
 {
-    /// <summary>An MQTTnet broker inside the simulator: TLS only, loopback only, one user with the generated
-    /// password, persistent sessions (QoS 1 messages wait for a device that is away, as on HiveMQ Cloud).</summary>
+    /// <summary>An MQTTnet broker inside the simulator, loopback only, one user with the generated password,
+    /// persistent sessions (QoS 1 messages wait for a device that is away, as on HiveMQ Cloud). Two ways in: MQTT
+    /// over TLS on its own port (the board's way), and MQTT over WebSockets through <see cref="WebSockets"/>, which
+    /// the simulator's web server maps at /mqtt (the App Builder's way). Clients with an empty client ID and a clean
+    /// session get one assigned, as on Mosquitto.</summary>
     internal sealed class EmbeddedBroker : IDisposable
     {
         public const int DefaultPort = 8883;
@@ -18,11 +23,15 @@ namespace IotyDevice.Simulator
 
         public int Port { get; private set; }
 
-        private EmbeddedBroker(MqttServer server, int port)
+        private EmbeddedBroker(MqttServer server, int port, MqttConnectionHandler webSockets)
         {
             _server = server;
             Port = port;
+            WebSockets = webSockets;
         }
+
+        /// <summary>The WebSocket listener: connections the web server hands it join this broker.</summary>
+        public MqttConnectionHandler WebSockets { get; private set; }
 
         /// <summary>Starts on <paramref name="port"/> (0 = any free port); if that port is taken, on a free one.
         /// Listens on 127.0.0.1 and, where the OS has it, ::1 too ("localhost" may resolve to either).</summary>
@@ -38,12 +47,13 @@ namespace IotyDevice.Simulator
                 foreach (int p in ports)
                 {
                     MqttServerOptions options = Options(p, ipv6, files);
-                    MqttServer server = Create(options, files, say);
+                    var webSockets = new MqttConnectionHandler();
+                    MqttServer server = Create(options, webSockets, files, say);
                     try
                     {
                         server.StartAsync().GetAwaiter().GetResult();
                         // The listener writes the port the OS chose back into the endpoint options.
-                        return new EmbeddedBroker(server, options.TlsEndpointOptions.Port);
+                        return new EmbeddedBroker(server, options.TlsEndpointOptions.Port, webSockets);
                     }
                     catch (SocketException e)
                     {
@@ -69,9 +79,10 @@ namespace IotyDevice.Simulator
                 .Build();
         }
 
-        private static MqttServer Create(MqttServerOptions options, DevCertificates files, Action<string> say)
+        private static MqttServer Create(MqttServerOptions options, MqttConnectionHandler webSockets, DevCertificates files, Action<string> say)
         {
-            MqttServer server = new MqttServerFactory().CreateMqttServer(options);
+            var listeners = new IMqttServerAdapter[] { new ClientIdAssigner(new MqttTcpServerAdapter()), new ClientIdAssigner(webSockets) };
+            MqttServer server = new MqttServerFactory().CreateMqttServer(options, listeners);
             server.ValidatingConnectionAsync += e =>
             {
                 if (e.UserName != DevCertificates.UserName || e.Password != files.Password)

@@ -7,6 +7,7 @@ namespace IotyDevice.Simulator
         private static int Main(string[] argv)
         {
             string error;
+            if (argv.Length > 0 && argv[0] == MonitorArgs.Command) return Monitor(argv);
             SimulatorArgs args = SimulatorArgs.Parse(argv, out error);
             if (args == null)
             {
@@ -24,6 +25,19 @@ namespace IotyDevice.Simulator
             {
                 return simulation.Run(Console.In, args.Once || Console.IsInputRedirected);
             }
+        }
+
+        private static int Monitor(string[] argv)
+        {
+            string error;
+            MonitorArgs args = MonitorArgs.Parse(argv, 1, out error);
+            if (args == null || args.Help)
+            {
+                if (args == null) Console.Error.WriteLine("error: " + error + Environment.NewLine);
+                (args == null ? Console.Error : Console.Out).WriteLine(MonitorArgs.Usage);
+                return args == null ? MonitorCommand.ExitUsage : MonitorCommand.ExitOk;
+            }
+            return MonitorCommand.Run(args, Console.Out);
         }
     }
 }

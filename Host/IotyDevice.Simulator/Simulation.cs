@@ -37,6 +37,8 @@ namespace IotyDevice.Simulator
         private readonly CancellationTokenSource _quit = new CancellationTokenSource();
         private readonly BlockingCollection<string> _input = new BlockingCollection<string>();
         private EmbeddedBroker _broker;
+        private WebServer _web;
+        private AppBuilderPage _page;
         private AppPeer _peer;
         private MqttNetTransport _transport;
         private Device _device;
@@ -57,13 +59,18 @@ namespace IotyDevice.Simulator
                 _sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; _quit.Cancel(); });
 
             _terminal.Sim("IotyDevice simulator: the firmware's core on this PC, no board" + (script ? " (script mode)" : "; type help for the commands"));
+            _page = _args.NoWeb ? null : new AppBuilderPage(_terminal);
             ISettingsSource settings = _args.SettingsPath == null ? StartEmbeddedBroker() : SettingsFile();
             if (settings == null) return ExitCannotStart;
+            if (_page != null && _web != null)
+                _terminal.Sim("App Builder page: http://localhost:" + _web.Port + "/ (open it in a browser: Switch, Display, status lamp, monitor, BOOT)");
 
             var wakeup = new Wakeup();
             var network = new SimulatedNetwork(SimulatedMac, wakeup);
             var button = new SimulatedButton(wakeup);
             var options = new DeviceOptions();
+            var clock = new SystemClock();
+            var light = new IotyDevice.Host.Light.SimulatedStatusLight(clock);
             // The adapter's own trace: faults of fire-and-forget calls (it stays quiet about those its Close cut short).
             _transport = new MqttNetTransport(10000, _terminal.Sim);
             var ports = new DevicePorts
@@ -71,15 +78,15 @@ namespace IotyDevice.Simulator
                 Network = network,
                 Mqtt = _transport,
                 Button = button,
-                Clock = new SystemClock(),
+                Clock = clock,
                 Monitor = _terminal.Monitor,
                 Settings = settings,
+                Light = light,
                 // A pin the lesson switches shows as a [pin] line: the LED you would see on the board.
                 Pins = new SimulatedPins(line => _terminal.Monitor.WriteLine("[pin] " + line)),
             };
             _device = new Device(ports, options, wakeup, new Lesson());
-            _terminal.Sim("board: a simulated ESP32 with the made-up WiFi MAC " + BitConverter.ToString(SimulatedMac).Replace('-', ':').ToLowerInvariant()
-                + " and simulated WiFi (any network name joins); Enter = a BOOT press");
+            _terminal.Sim(_args.Board.Line(SimulatedMac));
 
             // The App Builder's side connects first, so it already listens when the device comes online.
             _peer = new AppPeer(settings, ChipId.FromMac(SimulatedMac), _terminal);
@@ -92,6 +99,14 @@ namespace IotyDevice.Simulator
             reader.Start();
 
             var commands = new Commands(_terminal, _peer, network, button, options.DebounceMs, TimeSpan.FromSeconds(_args.TimeoutSeconds), _quit.Token);
+            commands.Light = light;
+            if (_page != null)
+            {
+                string problem;
+                // The page's topics are the settings' topics; with settings still to be fixed, the firmware's defaults.
+                DeviceSettings current = settings.Read(out problem) ?? new DeviceSettings();
+                _page.Attach(current, ChipId.FromMac(SimulatedMac), _peer, commands);
+            }
             string last;
             int code = script ? RunScript(commands, out last) : RunInteractive(commands, out last);
             Stop();
@@ -112,7 +127,7 @@ namespace IotyDevice.Simulator
                 _terminal.Sim("cannot prepare the development CA in " + dir + ": " + e.Message);
                 return null;
             }
-            _terminal.Sim("development CA: " + files.CaPath + (files.MadeBecause == null ? " (kept from an earlier run" : " (made now: " + files.MadeBecause)
+            _terminal.Sim("development CA: " + AsTyped(files.CaPath) + (files.MadeBecause == null ? " (kept from an earlier run" : " (made now: " + files.MadeBecause)
                 + "; valid until " + files.ExpiresUtc.ToString("yyyy-MM-dd") + ")");
             try
             {
@@ -123,15 +138,43 @@ namespace IotyDevice.Simulator
                 _terminal.Sim(e.Message);
                 return null;
             }
-            _terminal.Sim("embedded broker: mqtts://localhost:" + _broker.Port + " (TLS only" + (_broker.Port != _args.Port && _args.Port != 0 ? "; port " + _args.Port + " was taken" : "")
-                + "), user " + DevCertificates.UserName + ", password " + files.Password);
-            return new BuiltInSettings(_broker.Port, files);
+            StartWeb(_broker.WebSockets);
+            string webSockets = _web == null ? "" : " and ws://localhost:" + _web.Port + WebServer.MqttPath + " (WebSockets, for the App Builder in a browser)";
+            _terminal.Sim("embedded broker: mqtts://localhost:" + _broker.Port + " (TLS, the board's way in" + (_broker.Port != _args.Port && _args.Port != 0 ? "; port " + _args.Port + " was taken" : "")
+                + ")" + webSockets + ", user " + DevCertificates.UserName + ", password " + files.Password);
+            return new BuiltInSettings(_broker.Port, files, _args.Board);
+        }
+
+        /// <summary>The web server: MQTT over WebSockets for the embedded broker, and the page unless --no-web. A web
+        /// server that cannot start is reported; the board and the terminal work without it.</summary>
+        private void StartWeb(MQTTnet.AspNetCore.MqttConnectionHandler webSockets)
+        {
+            if (webSockets == null && _page == null) return;
+            try
+            {
+                _web = WebServer.Start(_args.WebPort, webSockets, _page);
+                if (_args.WebPort != 0 && _web.Port != _args.WebPort) _terminal.Sim("web: port " + _args.WebPort + " was taken; using " + _web.Port);
+            }
+            catch (InvalidOperationException e)
+            {
+                _terminal.Sim(e.Message + "; carrying on without the page and WebSockets");
+                _page = null;
+            }
+        }
+
+        /// <summary>A path as the learner would type it: relative to where the simulator was started when it lies
+        /// below that folder (".simulator/ca.pem" in a clone), else absolute.</summary>
+        private static string AsTyped(string path)
+        {
+            string relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
+            return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : relative;
         }
 
         private ISettingsSource SettingsFile()
         {
             string path = Path.GetFullPath(_args.SettingsPath);
             _terminal.Sim("settings: " + path + " (the broker named there; no embedded broker)");
+            StartWeb(null);
             return new JsonSettingsFile(path);
         }
 
@@ -248,21 +291,24 @@ namespace IotyDevice.Simulator
             _quit.Cancel();
         }
 
-        /// <summary>Stops everything within about a second: the device loop (it closes its MQTT connection), the
-        /// peer, then the broker.</summary>
+        /// <summary>Stops everything within about a second: the web server, the peer, the device loop (it closes
+        /// its MQTT connection), then the broker.</summary>
         private void Stop()
         {
             if (_stopped) return;
             _stopped = true;
             _quit.Cancel();
+            // The App Builder side leaves first: the board's goodbye (its offline status, its will) is not news on quit.
+            if (_web != null) _web.Dispose();
+            if (_peer != null) _peer.Dispose();
             if (_device != null && _loop != null)
             {
                 _device.Stop();
                 // A loop inside a blocking connect attempt cannot return at once; it is a background thread.
                 _loop.Join(TimeSpan.FromMilliseconds(700));
             }
-            if (_peer != null) _peer.Dispose();
             if (_broker != null) _broker.Dispose();
+            _web = null;
             _peer = null;
             _broker = null;
         }

@@ -11,14 +11,21 @@ namespace IotyDevice.Simulator
 
   dotnet run --project Host/IotyDevice.Simulator [-- options]
 
-  (no option)          an embedded MQTT-over-TLS broker on localhost (port 8883, or a free one), made for you
+  (no option)          an embedded broker on localhost, made for you: MQTT over TLS for the board (port 8883, or
+                       a free one) and MQTT over WebSockets at /mqtt; an App Builder page for your browser
   --settings <file>    connect to the broker in <file> instead (the firmware's settings.json format)
   --once               run the commands from stdin as a script, then exit (also when stdin is not a terminal)
   --timeout <seconds>  script mode: how long to wait for the device to connect, and for each wait (default 20)
   --port <n>           embedded broker port (default 8883; 0 = any free port)
+  --web-port <n>       the App Builder page and MQTT over WebSockets (/mqtt) on http://localhost:<n>/
+                       (default 8080, or a free port when taken; 0 = any free port)
+  --no-web             no App Builder page (MQTT over WebSockets stays on with the embedded broker)
   --state-dir <dir>    where the development CA and broker password are kept (default .simulator/ in the
                        repository, or ~/.iotydevice-simulator)
+  --board <chip>       esp32 (default), esp32s3 or esp32c3: the board the simulator says it is, with its image
+                       and pins (the built-in settings use that board's BOOT and LED pins); the core is the same
   --help               this text
+  monitor [--help]     instead: watch the boards' monitor lines over MQTT (see monitor --help)
 
 Exit codes: 0 done; 1 bad command line or the simulator could not start; 2 (script mode) the device did not
 connect within the timeout, or the settings have problems; 3 (script mode) a wait command timed out.";
@@ -28,8 +35,11 @@ connect within the timeout, or the settings have problems; 3 (script mode) a wai
         public int TimeoutSeconds = 20;
         public int Port = EmbeddedBroker.DefaultPort;
         public bool PortGiven;
+        public int WebPort = WebServer.DefaultPort;
+        public bool NoWeb;
         public string StateDir;
         public bool Help;
+        public SimulatedBoard Board = SimulatedBoard.For(IotyDevice.Core.EspPins.Esp32);
 
         /// <summary>Parses; returns null and sets <paramref name="error"/> when the command line is wrong.</summary>
         public static SimulatorArgs Parse(string[] args, out string error)
@@ -48,14 +58,28 @@ connect within the timeout, or the settings have problems; 3 (script mode) a wai
                     case "--once":
                         a.Once = true;
                         break;
+                    case "--no-web":
+                        a.NoWeb = true;
+                        break;
                     case "--settings":
                         if (!Value(args, ref i, out a.SettingsPath, out error)) return null;
                         break;
                     case "--state-dir":
                         if (!Value(args, ref i, out a.StateDir, out error)) return null;
                         break;
+                    case "--board":
+                        string board;
+                        if (!Value(args, ref i, out board, out error)) return null;
+                        a.Board = SimulatedBoard.For(board);
+                        if (a.Board == null)
+                        {
+                            error = "--board " + board + ": expected esp32, esp32s3 or esp32c3";
+                            return null;
+                        }
+                        break;
                     case "--timeout":
                     case "--port":
+                    case "--web-port":
                         string text;
                         if (!Value(args, ref i, out text, out error)) return null;
                         int number;
@@ -66,6 +90,7 @@ connect within the timeout, or the settings have problems; 3 (script mode) a wai
                             return null;
                         }
                         if (arg == "--timeout") a.TimeoutSeconds = number;
+                        else if (arg == "--web-port") a.WebPort = number;
                         else
                         {
                             a.Port = number;

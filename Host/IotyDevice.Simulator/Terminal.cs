@@ -31,6 +31,13 @@ namespace IotyDevice.Simulator
         /// <summary>What the IoTy App Builder side (the peer client) sees or does.</summary>
         public void App(string text) { Monitor.WriteLine("[app] " + text); }
 
+        /// <summary>Each completed line, in order, on the thread that printed it (keep handlers short).</summary>
+        public event Action<string> LinePrinted
+        {
+            add { _log.LinePrinted += value; }
+            remove { _log.LinePrinted -= value; }
+        }
+
         /// <summary>How many lines have been printed so far.</summary>
         public int LineCount { get { return _log.Count; } }
 
@@ -55,6 +62,8 @@ namespace IotyDevice.Simulator
             }
 
             public override Encoding Encoding { get { return _inner.Encoding; } }
+
+            public event Action<string> LinePrinted;
 
             public int Count { get { lock (_gate) return _lines.Count; } }
 
@@ -89,8 +98,11 @@ namespace IotyDevice.Simulator
                         _partial.Append(c);
                         return;
                     }
-                    _lines.Add(_partial.ToString());
+                    string line = _partial.ToString();
+                    _lines.Add(line);
                     _partial.Clear();
+                    Action<string> printed = LinePrinted;
+                    if (printed != null) printed(line); // under the lock: handlers see lines in order
                     System.Threading.Monitor.PulseAll(_gate);
                 }
             }

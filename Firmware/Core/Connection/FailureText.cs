@@ -22,6 +22,43 @@ namespace IotyDevice.Core
             }
         }
 
+        /// <summary>Four dot-separated numbers 0..255, e.g. 192.168.1.20.</summary>
+        private static bool IsIpv4Address(string host)
+        {
+            string[] parts = host.Split('.');
+            if (parts.Length != 4)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < parts.Length; i++)
+            {
+                string part = parts[i];
+                if (part.Length == 0 || part.Length > 3)
+                {
+                    return false;
+                }
+
+                int value = 0;
+                for (int j = 0; j < part.Length; j++)
+                {
+                    if (part[j] < '0' || part[j] > '9')
+                    {
+                        return false;
+                    }
+
+                    value = value * 10 + (part[j] - '0');
+                }
+
+                if (value > 255)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
         public static string ForFault(MqttTransportException e, string host, int port)
         {
             string where = host + ":" + port.ToString();
@@ -35,7 +72,8 @@ namespace IotyDevice.Core
                 case TransportFault.TlsHandshake:
                     return "MQTT: TLS handshake with " + where + " failed; is it an MQTT-over-TLS port (8883)?" + detail;
                 case TransportFault.Certificate:
-                    return "MQTT: the broker's certificate was not accepted; check CaCertificate matches your broker's CA and BrokerHost matches its certificate" + detail;
+                    return "MQTT: the broker's certificate was not accepted; check CaCertificate matches your broker's CA and BrokerHost matches its certificate" + detail
+                        + (IsIpv4Address(host) ? "; BrokerHost is an IP address, but broker certificates name host names: use the host name the certificate was issued for" : "");
                 case TransportFault.ClosedBeforeConnack:
                     return "MQTT: " + where + " closed the connection before answering CONNECT; check BrokerUsername, BrokerPassword and ClientIdPrefix, and that BrokerPort is the broker's MQTT-over-TLS port (8883)" + detail;
                 case TransportFault.Rejected:
@@ -44,24 +82,6 @@ namespace IotyDevice.Core
                     return "MQTT: " + where + " timed out; is it an MQTT-over-TLS port (8883), and is the clock right?" + detail;
                 default:
                     return "MQTT: connection to " + where + " failed" + detail;
-            }
-        }
-
-        public static string ForJoin(NetworkJoinResult result, string ssid, string detail)
-        {
-            string extra = detail == null || detail.Length == 0 ? "" : " (" + detail + ")";
-            switch (result)
-            {
-                case NetworkJoinResult.TimedOut:
-                    return "WiFi: could not join " + ssid + "; wrong password? check WifiSsid/WifiPassword and that the network is 2.4 GHz" + extra;
-                case NetworkJoinResult.NoIpAddress:
-                    return "WiFi: joined " + ssid + " but got no IP address (DHCP); check the router" + extra;
-                case NetworkJoinResult.NoNetworkTime:
-                    return "WiFi: joined " + ssid + " but network time (SNTP) did not arrive; TLS needs the date" + extra;
-                case NetworkJoinResult.NoAdapter:
-                    return "WiFi: this board reports no WiFi interface; flash an ESP32 WiFi image with nanoff" + extra;
-                default:
-                    return "WiFi: joining " + ssid + " failed" + extra;
             }
         }
     }

@@ -67,7 +67,8 @@ namespace IotyDevice.Core
         }
 
         /// <summary>Switches an output pin on (high) or off (low), like IoTy's pin.digital_write(pin, 1 or 0).
-        /// The pin of the status light (StatusLedPin) is the device's while the light is on.</summary>
+        /// The pins of the status light (StatusLedPin, while the light is on) and the BOOT button are the device's, and
+        /// the pin must be an output on the board's chip (Board in settings.json).</summary>
         public void DigitalWrite(int pin, bool on)
         {
             if (pin < 0)
@@ -75,10 +76,21 @@ namespace IotyDevice.Core
                 throw new ArgumentException("DigitalWrite: pin " + pin.ToString() + " does not exist; use a GPIO number such as 4");
             }
 
-            if (_settings != null && _settings.StatusLedPin >= 0 && pin == _settings.StatusLedPin)
+            if (_settings != null && _settings.StatusLedPin != DeviceSettings.NoStatusLed && pin == _settings.StatusLedPin)
             {
                 throw new InvalidOperationException("DigitalWrite: GPIO " + pin.ToString()
                     + " is the status light's pin (StatusLedPin in settings.json); use another pin, or set StatusLedPin to -1 to switch it yourself");
+            }
+
+            if (_settings != null && pin == _settings.BootButtonPin)
+            {
+                throw new InvalidOperationException("DigitalWrite: GPIO " + pin.ToString() + " is the BOOT button's pin (BootButtonPin in settings.json); use another pin");
+            }
+
+            string problem = _settings == null ? null : EspPins.Problem(_settings.Board, pin, true);
+            if (problem != null)
+            {
+                throw new ArgumentException("DigitalWrite: " + problem + "; use another pin (" + EspPins.BoardTable + ")");
             }
 
             if (_pins == null)

@@ -26,6 +26,9 @@ namespace IotyDevice.Core
         private string[] _topics;
         private int[] _subscribeIds;
         private string _publishLabel;
+        private readonly ConnectionCloser _closer;
+        private readonly MonitorMirror _mirror; // every printed line goes through it (setting MonitorTopic)
+        private readonly StatusLight _light;     // the LED's pattern (setting StatusLedPin)
 
         private DeviceSettings _settings;
         private string _settingsReport;
@@ -70,13 +73,16 @@ namespace IotyDevice.Core
             _wakeup = wakeup;
             _inbox = new Inbox(options.InboxCapacity, options.InboxKeepWaitMs);
             _line = new MessageLine(options.MaxPayloadChars);
+            _mirror = new MonitorMirror(ports.Monitor, ports.Clock, options.MonitorMirrorLines, options.MonitorMirrorIntervalMs, _line.Chars.Length);
+            _light = new StatusLight(ports.Light, ports.Clock);
             Random random = options.Random != null ? options.Random : new Random();
             _wifiBackoff = new Backoff(options.BackoffBaseMs, options.BackoffCapMs, random);
             _mqttBackoff = new Backoff(options.BackoffBaseMs, options.BackoffCapMs, random);
-            _outbox = new Outbox(ports.Mqtt, ports.Monitor, options.OutboxCapacity);
+            _closer = new ConnectionCloser(ports.Mqtt, _mirror, options.CloseQuietMs, options.CloseLimitMs);
+            _outbox = new Outbox(ports.Mqtt, _mirror, options.OutboxCapacity);
             _ports.Mqtt.SetListener(new TransportEvents(this));
-            Board board = new Board(ports.Monitor, _line, new LessonPublishes(this), ports.Pins);
-            _lesson = new LessonRunner(lesson, board, ports.Clock, ports.Monitor, options.SlowLessonMs);
+            Board board = new Board(_mirror, _line, new LessonPublishes(this), ports.Pins);
+            _lesson = new LessonRunner(lesson, board, ports.Clock, _mirror, options.SlowLessonMs);
         }
 
         public ConnectionState State { get { return _state; } }
@@ -160,7 +166,11 @@ namespace IotyDevice.Core
                 OnBootPress();
             }
 
-            Supervise(now);
+            if (_closer.Poll(now))
+            {
+                Supervise(now); // never while a close waits for the library to hand over what it acknowledged
+            }
+
             if (_state != ConnectionState.Online || _connectionLost.IsSet)
             {
                 // A loss the library has reported but the loop has not acted on yet counts as offline (also one
@@ -168,12 +178,26 @@ namespace IotyDevice.Core
                 _outbox.Close();
             }
 
+            int sent = _outbox.Sent;
             if (!_outbox.Pump())
             {
                 _connectionLost.Set();
             }
 
-            return MsUntilNextStep(now);
+            if (_outbox.Sent != sent)
+            {
+                _light.PressSent();
+            }
+
+            if (_state == ConnectionState.Online && !_connectionLost.IsSet)
+            {
+                _mirror.Pump(_ports.Mqtt);
+            }
+
+            int lightMs = _light.Show(_state == ConnectionState.WaitingToRetry ? _retryState : _state,
+                                      _settings != null ? _settings.StatusLedPin : DeviceSettings.DefaultStatusLedPin);
+            int waitMs = MsUntilNextStep(now);
+            return lightMs < waitMs ? lightMs : waitMs;
         }
 
         private void PumpInbox()
@@ -184,6 +208,7 @@ namespace IotyDevice.Core
             for (int i = 0; i < _inbox.Capacity && _inbox.TryTake(out topic, out payload); i++)
             {
                 _lesson.OnMessage(topic, payload);
+                _light.MessageReceived();
             }
         }
 
@@ -305,15 +330,13 @@ namespace IotyDevice.Core
                     if (!_ports.Network.IsUp)
                     {
                         CloseQuietly();
+                        ResetMqttBackoffIfStable(now);
                         OnWifiLost();
                     }
                     else if (_connectionLost.IsSet)
                     {
                         CloseQuietly();
-                        if (now - _onlineSinceMs >= _options.StableConnectionMs)
-                        {
-                            _mqttBackoff.Reset();
-                        }
+                        ResetMqttBackoffIfStable(now);
 
                         _lastFailure = null;
                         Print("MQTT: connection lost; reconnecting");
@@ -323,7 +346,12 @@ namespace IotyDevice.Core
                     break;
 
                 case ConnectionState.WaitingToRetry:
-                    if (now - _retryAtMs >= 0)
+                    if (_retryState == ConnectionState.ConnectingMqtt && !_ports.Network.IsUp)
+                    {
+                        // No MQTT retry can work without WiFi: rejoin now rather than fail at the retry time.
+                        OnWifiLost();
+                    }
+                    else if (now - _retryAtMs >= 0)
                     {
                         _state = _retryState;
                     }
@@ -341,30 +369,48 @@ namespace IotyDevice.Core
             }
 
             Print("WiFi: connecting to " + _settings.WifiSsid + "...");
-            NetworkJoinResult result;
-            string detail;
+            WifiConnectStatus status;
+            string detail = null;
             try
             {
-                result = _ports.Network.Join(_settings.WifiSsid, _settings.WifiPassword);
-                detail = _ports.Network.LastErrorDetail;
+                // The configuration lives in flash: write it only when the settings changed, so a day of retries
+                // without the access point costs no flash wear.
+                if (!_ports.Network.IsStored(_settings.WifiSsid, _settings.WifiPassword))
+                {
+                    _ports.Network.Store(_settings.WifiSsid, _settings.WifiPassword);
+                }
+
+                status = _ports.Network.Connect();
             }
             catch (Exception e)
             {
-                result = NetworkJoinResult.Failed;
+                status = WifiConnectStatus.Failed;
                 detail = e.Message;
             }
 
-            if (result == NetworkJoinResult.Joined)
+            if (status == WifiConnectStatus.Connected)
             {
                 Print("WiFi: connected");
                 _wifiBackoff.Reset();
                 _lastFailure = null;
                 EnterWaitingForClock();
+                return;
             }
-            else
+
+            ScannedNetwork[] scan = null;
+            if (WifiDiagnosis.NeedsScan(status))
             {
-                Fail(FailureText.ForJoin(result, _settings.WifiSsid, detail), _wifiBackoff, ConnectionState.JoiningWifi);
+                try
+                {
+                    scan = _ports.Network.Scan();
+                }
+                catch (Exception)
+                {
+                    // The diagnosis says less without a scan, but still says it.
+                }
             }
+
+            Fail(WifiDiagnosis.Describe(_settings.WifiSsid, status, scan, detail), _wifiBackoff, ConnectionState.JoiningWifi);
         }
 
         private void EnterWaitingForClock()
@@ -378,6 +424,16 @@ namespace IotyDevice.Core
         {
             Print("WiFi: connection lost; reconnecting");
             _state = ConnectionState.JoiningWifi;
+        }
+
+        /// <summary>A connection that stayed up long enough was healthy, however it was lost: the next
+        /// failure starts the MQTT backoff afresh.</summary>
+        private void ResetMqttBackoffIfStable(long now)
+        {
+            if (now - _onlineSinceMs >= _options.StableConnectionMs)
+            {
+                _mqttBackoff.Reset();
+            }
         }
 
         private void ConnectMqtt(long now)
@@ -398,6 +454,7 @@ namespace IotyDevice.Core
             _statusTopic = _settings.StatusTopic == null || _settings.StatusTopic.Length == 0
                 ? null
                 : TopicTemplate.Expand(_settings.StatusTopic, _clientId);
+            _mirror.SetTopic(_settings.MonitorTopic == null ? null : TopicTemplate.Expand(_settings.MonitorTopic, _clientId));
             Print("MQTT: connecting to " + _settings.BrokerHost + ":" + _settings.BrokerPort.ToString() + " as " + _clientId + "...");
             _connectionLost.Clear();
             ConnectResult result;
@@ -523,7 +580,8 @@ namespace IotyDevice.Core
             string report;
             if (settings == null)
             {
-                report = "Settings: " + problem;
+                report = "Settings: " + (problem != null ? problem : "no settings file at " + _ports.Settings.Location
+                    + "; copy settings.example.json to settings.json, fill in your WiFi and broker details and put it there (README: Configure)");
             }
             else
             {
@@ -563,6 +621,13 @@ namespace IotyDevice.Core
             if (_settingsReport != null)
             {
                 Print("Settings: OK now");
+            }
+
+            // Said once, when the settings are taken: they work, but the learner should know (strapping pins).
+            ArrayList warnings = SettingsValidator.Warnings(settings);
+            for (int i = 0; i < warnings.Count; i++)
+            {
+                Print("Settings: warning: " + (string)warnings[i]);
             }
 
             _settings = settings;
@@ -616,6 +681,11 @@ namespace IotyDevice.Core
                     break;
             }
 
+            if (_closer.IsPending)
+            {
+                wait = _closer.MsUntilDue(now); // the state waits until the close is done
+            }
+
             int settle = _button.MsUntilSettled(now);
             if (settle >= 0 && settle < wait)
             {
@@ -636,7 +706,8 @@ namespace IotyDevice.Core
             {
                 try
                 {
-                    // A clean disconnect suppresses the will, so say it ourselves.
+                    // Said as well as the will (M2Mqtt's Close sends no DISCONNECT, so the broker publishes it
+                    // anyway): the orderly close below gives this PUBLISH time to leave.
                     _ports.Mqtt.Publish(_statusTopic, Utf8.Encode("offline"), 1, true);
                 }
                 catch (Exception)
@@ -646,25 +717,48 @@ namespace IotyDevice.Core
             }
 
             CloseQuietly();
+
+            // The loop has stopped: finish the orderly close here, still printing what the library hands over.
+            long started = _ports.Clock.NowMs;
+            long waited = 0;
+            while (true)
+            {
+                PumpInbox();
+                long now = _ports.Clock.NowMs;
+                if (now < started + waited)
+                {
+                    now = started + waited; // a clock that stands still must not hold the stop
+                }
+                if (_closer.Poll(now))
+                {
+                    break;
+                }
+
+                int waitMs = (int)_closer.MsUntilDue(now) + 1;
+                _wakeup.Wait(waitMs);
+                waited += waitMs;
+            }
         }
 
+        /// <summary>Closes the current connection. One the library still thinks is open may hold acknowledged
+        /// messages: it is closed once they are handed over (see <see cref="ConnectionCloser"/>).</summary>
         private void CloseQuietly()
         {
-            System.Threading.Interlocked.Exchange(ref _connection, 0);
+            int connection = System.Threading.Interlocked.Exchange(ref _connection, 0);
             _outbox.Close();
-            try
+            if (connection != 0 && !_connectionLost.IsSet)
             {
-                _ports.Mqtt.Close();
+                _closer.CloseWhenQuiet(_ports.Clock.NowMs);
             }
-            catch (Exception)
+            else
             {
-                // Close is best effort by contract; the next Connect starts afresh.
+                _closer.CloseNow();
             }
         }
 
         private void Print(string line)
         {
-            _ports.Monitor.WriteLine(line);
+            _mirror.WriteLine(line);
         }
 
         private static string Seconds(int ms)
@@ -701,6 +795,7 @@ namespace IotyDevice.Core
             public void OnMessage(string topic, byte[] payload, int qos)
             {
                 _device._inbox.Put(topic, payload, qos > 0);
+                _device._closer.CountArrival();
                 _device._wakeup.Set();
             }
 

@@ -15,6 +15,13 @@ namespace IotyDevice.Core
         /// thread from hanging forever, e.g. while the loop closes the connection.</summary>
         public int InboxKeepWaitMs = 5000;
 
+        /// <summary>Closing a connection on purpose waits until no message has arrived for this long: M2Mqtt has
+        /// already acknowledged what it holds, and its Close() would throw it away.</summary>
+        public int CloseQuietMs = 250;
+
+        /// <summary>The longest such a close waits for messages to stop arriving.</summary>
+        public int CloseLimitMs = 3000;
+
         /// <summary>How long a BOOT level must hold to count; contact bounce lasts a few ms.</summary>
         public int DebounceMs = 30;
 
@@ -42,6 +49,13 @@ namespace IotyDevice.Core
 
         /// <summary>How often at most a growing drop count is reported during a flood.</summary>
         public int DropReportIntervalMs = 1000;
+
+        /// <summary>Monitor lines kept for MQTT (setting MonitorTopic) while offline or waiting for their turn; each
+        /// slot that ever holds a message line keeps a buffer of its size.</summary>
+        public int MonitorMirrorLines = 32;
+
+        /// <summary>After a burst of the whole ring, the mirror publishes one line per this long.</summary>
+        public int MonitorMirrorIntervalMs = 100;
 
         /// <summary>A lesson method (Firmware/Lesson.cs) running this long holds up the loop noticeably: it is named.</summary>
         public int SlowLessonMs = 1000;

@@ -9,6 +9,7 @@ namespace IotyDevice.Core
         public IClock Clock;
         public IMonitor Monitor;
         public ISettingsSource Settings;
+        public IStatusLight Light; // null: no status LED
 
         /// <summary>Output pins the lesson switches; null on a device without any.</summary>
         public IOutputPins Pins;

@@ -27,6 +27,7 @@ namespace IotyDevice.Core
         private readonly ArrayList _entries = new ArrayList(); // oldest first; main loop only
         private int _connection; // the connection publishes go to; 0 while closed
         private int _resent;
+        private int _sent;
 
         public Outbox(IMqttTransport mqtt, IMonitor monitor, int capacity)
         {
@@ -41,6 +42,9 @@ namespace IotyDevice.Core
 
         /// <summary>Publishes sent again because their confirmation never came; each may have been a duplicate.</summary>
         public int Resent { get { return _resent; } }
+
+        /// <summary>Publishes handed to the transport since start, resends included (e.g. for the status light).</summary>
+        public int Sent { get { return _sent; } }
 
         /// <summary>Takes a message to publish: the next <see cref="Pump"/> sends it if a connection is open, otherwise it
         /// is kept for the next one. <paramref name="label"/> and <paramref name="text"/> are what the monitor lines
@@ -184,6 +188,7 @@ namespace IotyDevice.Core
                 return false;
             }
 
+            _sent++;
             if (entry.Resend)
             {
                 _resent++;

@@ -16,6 +16,9 @@ namespace IotyDevice.Core
         /// <summary>Replaced by the chip ID in <see cref="StatusTopic"/>.</summary>
         public const string ClientIdPlaceholder = "{clientId}";
 
+        /// <summary>The LED most ESP32 DevKits carry; also the light used while the settings are unusable.</summary>
+        public const int DefaultStatusLedPin = 2;
+
         public DeviceSettings()
         {
             BrokerPort = 8883;
@@ -26,8 +29,11 @@ namespace IotyDevice.Core
             PublishPayload = "hello";
             PublishQos = 1;
             StatusTopic = ClientIdPlaceholder + "/status";
+            MonitorTopic = ClientIdPlaceholder + "/monitor";
+            StatusLedPin = DefaultStatusLedPin;
             KeepAliveSeconds = 60;
-            StatusLedPin = 2;
+            Board = EspPins.Esp32;
+            BootButtonPin = 0;
         }
 
         public string WifiSsid { get; set; }
@@ -57,8 +63,23 @@ namespace IotyDevice.Core
 
         public int KeepAliveSeconds { get; set; }
 
-        /// <summary>The GPIO of the status light (2: the blue LED of ESP32 DevKit boards); -1 turns the light off
-        /// and leaves the pin to the lesson.</summary>
+        /// <summary>Which chip the board carries (<see cref="EspPins.Esp32"/>, <see cref="EspPins.Esp32S3"/>,
+        /// <see cref="EspPins.Esp32C3"/>): the pins below are checked against that chip.</summary>
+        public string Board { get; set; }
+
+        /// <summary>The GPIO of the button that publishes (active low, pulled up): BOOT is GPIO0 on ESP32 and
+        /// ESP32-S3 boards, GPIO9 on ESP32-C3 boards.</summary>
+        public int BootButtonPin { get; set; }
+
+        /// <summary>The GPIO of the status light (a plain LED, high = on); <see cref="NoStatusLed"/> turns it off.</summary>
         public int StatusLedPin { get; set; }
+
+        /// <summary>The value of <see cref="StatusLedPin"/> that means "no status light".</summary>
+        public const int NoStatusLed = -1;
+
+
+        /// <summary>Where every monitor line is also published (QoS 0, not retained), e.g. for an App Builder Display
+        /// or the monitor command; "{clientId}" is replaced by the client ID. An empty string turns it off.</summary>
+        public string MonitorTopic { get; set; }
     }
 }

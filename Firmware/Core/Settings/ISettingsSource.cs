@@ -7,7 +7,9 @@ namespace IotyDevice.Core
         string Location { get; }
 
         /// <summary>Reads and parses the document. Returns null and sets <paramref name="problem"/> to one line
-        /// naming the fix when the file is missing, unreadable or not valid JSON. Never throws.</summary>
+        /// naming the fix when the file is unreadable or not valid JSON; returns null with <paramref name="problem"/>
+        /// null when there is no file at <see cref="Location"/> (the core words that line, the same everywhere).
+        /// Never throws.</summary>
         DeviceSettings Read(out string problem);
     }
 }

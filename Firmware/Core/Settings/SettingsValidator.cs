@@ -32,7 +32,14 @@ namespace IotyDevice.Core
 
             if (RequireFilled(errors, "BrokerHost", s.BrokerHost, "your broker's host name, e.g. abc123.s1.eu.hivemq.cloud"))
             {
-                if (s.BrokerHost.IndexOf("://") >= 0 || s.BrokerHost.IndexOf('/') >= 0 || s.BrokerHost.IndexOf(':') >= 0
+                int at = s.BrokerHost.LastIndexOf('@');
+                if (at >= 0)
+                {
+                    // Pasted from a URL with credentials: name only the host part, never echo the rest.
+                    errors.Add("BrokerHost: has a user name or password in it (before the @); put only the host name here, \""
+                        + HostPart(s.BrokerHost.Substring(at + 1)) + "\", and the credentials in BrokerUsername and BrokerPassword");
+                }
+                else if (s.BrokerHost.IndexOf("://") >= 0 || s.BrokerHost.IndexOf('/') >= 0 || s.BrokerHost.IndexOf(':') >= 0
                     || s.BrokerHost.IndexOf(' ') >= 0)
                 {
                     errors.Add("BrokerHost: \"" + s.BrokerHost + "\" is not a bare host name; remove any mqtts://, :port, path or spaces (the port goes in BrokerPort)");
@@ -95,12 +102,96 @@ namespace IotyDevice.Core
                 }
             }
 
+            CheckMonitorTopic(errors, s);
+
             if (s.KeepAliveSeconds < 10 || s.KeepAliveSeconds > 1200)
             {
                 errors.Add("KeepAliveSeconds: " + s.KeepAliveSeconds.ToString() + " is out of range; use 10 to 1200 (60 is usual)");
             }
 
+            PinErrors(errors, s);
             return errors;
+        }
+
+        /// <summary>What works but may surprise the learner (a strapping pin, a pin the module or USB may use, a
+        /// board's RGB LED that a plain pin cannot light), as lines naming the setting; printed once when the
+        /// settings are accepted, never blocking. Only meaningful for settings <see cref="Validate"/> accepts.</summary>
+        public static ArrayList Warnings(DeviceSettings s)
+        {
+            ArrayList warnings = new ArrayList();
+            string chip = EspPins.ChipName(s.Board);
+
+            // The board's own BOOT button is meant to sit on the boot strapping pin: that is what makes it BOOT.
+            if (s.BootButtonPin != EspPins.BootButtonPin(s.Board))
+            {
+                string caution = EspPins.Caution(s.Board, s.BootButtonPin);
+                if (caution != null)
+                {
+                    warnings.Add("BootButtonPin: GPIO" + s.BootButtonPin.ToString() + " is " + caution + "; BOOT on an " + chip
+                        + " board is GPIO" + EspPins.BootButtonPin(s.Board).ToString());
+                }
+                else if (s.Board == EspPins.Esp32C3 && s.BootButtonPin == 0)
+                {
+                    warnings.Add("BootButtonPin: GPIO0 is not the BOOT button on an ESP32-C3 board; BOOT is GPIO9 (" + EspPins.BoardTable + ")");
+                }
+            }
+
+            // The LEDs board makers put on a strapping pin (GPIO2 on ESP32 DevKit V1, GPIO8 on ESP32-C3 SuperMini)
+            // are wired so that they do not disturb the boot.
+            bool boardLed = (s.Board == EspPins.Esp32 && s.StatusLedPin == 2) || (s.Board == EspPins.Esp32C3 && s.StatusLedPin == 8);
+            if (s.StatusLedPin != DeviceSettings.NoStatusLed && !boardLed)
+            {
+                string caution = EspPins.Caution(s.Board, s.StatusLedPin);
+                if (caution != null)
+                {
+                    warnings.Add("StatusLedPin: GPIO" + s.StatusLedPin.ToString() + " is " + caution + "; an LED circuit there must not pull it at reset");
+                }
+            }
+
+            if (s.Board == EspPins.Esp32S3 && (s.StatusLedPin == 38 || s.StatusLedPin == 48))
+            {
+                warnings.Add("StatusLedPin: GPIO" + s.StatusLedPin.ToString() + " drives the ESP32-S3-DevKitC-1's RGB LED, which switching a pin cannot light; "
+                    + "wire a plain LED to a free pin, or use -1 (" + EspPins.BoardTable + ")");
+            }
+
+            return warnings;
+        }
+
+        private static void PinErrors(ArrayList errors, DeviceSettings s)
+        {
+            if (!EspPins.IsKnownBoard(s.Board))
+            {
+                errors.Add("Board: " + Quoted(s.Board) + " is not a chip this firmware knows; use " + EspPins.KnownBoards + " (" + EspPins.BoardTable + ")");
+                return; // the pins cannot be checked without the chip
+            }
+
+            string fix = "; pick another pin (" + EspPins.BoardTable + ")";
+            string wrongBoard = s.Board == EspPins.Esp32 ? " (if your board is an ESP32-S3 or ESP32-C3, set Board)" : "";
+            string problem = EspPins.Problem(s.Board, s.BootButtonPin, false);
+            if (problem != null)
+            {
+                errors.Add("BootButtonPin: " + problem + fix + wrongBoard);
+            }
+
+            if (s.StatusLedPin == DeviceSettings.NoStatusLed)
+            {
+                return;
+            }
+
+            problem = EspPins.Problem(s.Board, s.StatusLedPin, true);
+            if (problem != null)
+            {
+                errors.Add("StatusLedPin: " + problem + fix + ", or -1 for no status light" + wrongBoard);
+            }
+            else if (s.StatusLedPin == s.BootButtonPin)
+            {
+                errors.Add("StatusLedPin: GPIO" + s.StatusLedPin.ToString() + " is already BootButtonPin; give the light its own pin, or -1 for none");
+            }
+        }
+
+        private static string Quoted(string value)
+        {
+            return value == null ? "null" : "\"" + value + "\"";
         }
 
         /// <summary>Why a topic is unusable, or null. Filters may hold + (a whole level) and # (the whole last level).</summary>
@@ -135,6 +226,30 @@ namespace IotyDevice.Core
             return null;
         }
 
+        private static void CheckMonitorTopic(ArrayList errors, DeviceSettings s)
+        {
+            if (s.MonitorTopic == null || s.MonitorTopic.Length == 0)
+            {
+                return;
+            }
+
+            string problem = TopicProblem(s.MonitorTopic, false);
+            if (problem != null)
+            {
+                errors.Add("MonitorTopic: " + problem + " (or \"\" to turn the monitor over MQTT off)");
+            }
+            else if (s.SubscribeTopic != null && s.SubscribeTopic.Trim().Length > 0 && TopicProblem(s.SubscribeTopic, true) == null
+                     && TopicFilter.CouldMatch(s.SubscribeTopic, s.MonitorTopic, s.ClientIdPrefix))
+            {
+                errors.Add("MonitorTopic: \"" + s.MonitorTopic + "\" is matched by SubscribeTopic \"" + s.SubscribeTopic
+                           + "\", so the device would receive its own monitor lines and print them again, forever; use a topic outside it, or \"\" to turn the monitor over MQTT off");
+            }
+            else if (s.MonitorTopic == s.StatusTopic)
+            {
+                errors.Add("MonitorTopic: the same as StatusTopic; monitor lines would overwrite online/offline; use e.g. \"{clientId}/monitor\"");
+            }
+        }
+
         private static bool RequireFilled(ArrayList errors, string field, string value, string what)
         {
             if (value == null || value.Trim().Length == 0)
@@ -153,6 +268,18 @@ namespace IotyDevice.Core
         }
 
         // settings.example.json marks every value a learner must change as <like this>.
+        /// <summary>The host name at the start of <paramref name="text"/>: up to a ':' (port) or '/' (path).</summary>
+        private static string HostPart(string text)
+        {
+            int end = 0;
+            while (end < text.Length && text[end] != ':' && text[end] != '/')
+            {
+                end++;
+            }
+
+            return text.Substring(0, end);
+        }
+
         private static bool IsPlaceholder(string value)
         {
             return value.Length >= 2 && value[0] == '<' && value[value.Length - 1] == '>';

@@ -36,14 +36,9 @@ namespace IotyDevice.Host.Settings
                 // ReadAllText drops a UTF-8 BOM, which editors on Windows like to add.
                 text = File.ReadAllText(_path);
             }
-            catch (FileNotFoundException)
+            catch (Exception e) when (e is FileNotFoundException || e is DirectoryNotFoundException)
             {
-                problem = "No settings file at " + _path + ": copy settings.example.json to that name and fill in your WiFi and broker details.";
-                return null;
-            }
-            catch (DirectoryNotFoundException)
-            {
-                problem = "No settings file at " + _path + " (its folder does not exist): create it from settings.example.json.";
+                problem = null; // no file: the core says how to make one, in the same words as on the board
                 return null;
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)

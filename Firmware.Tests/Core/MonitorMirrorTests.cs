@@ -1,0 +1,210 @@
+using System.Text;
+using IotyDevice.Core;
+using Firmware.Tests.Fakes;
+
+namespace Firmware.Tests.Core;
+
+/// <summary>The monitor mirrored to MQTT: on fakes, time driven by the test.</summary>
+public class MonitorMirrorTests
+{
+    private const string MonitorTopic = "240ac412abfe/monitor";
+
+    private static DeviceRig MirroredRig()
+    {
+        var rig = new DeviceRig();
+        rig.Settings.Settings.MonitorTopic = "{clientId}/monitor";
+        return rig;
+    }
+
+    private static string[] Mirrored(DeviceRig rig) => rig.Mqtt.PublishedTexts(MonitorTopic).ToArray();
+
+    /// <summary>A mirror on its own, capacity 4, one line per 100 ms after the burst.</summary>
+    private sealed class Bench
+    {
+        public FakeClock Clock { get; } = new();
+        public RecordingMonitor Monitor { get; } = new();
+        public FakeMqtt Mqtt { get; } = new() { IsConnected = true }; // an open connection, without the Device
+        public MonitorMirror Mirror { get; }
+
+        public Bench(int capacity = 4)
+        {
+            Mirror = new MonitorMirror(Monitor, Clock, capacity, 100, 64);
+            Mirror.SetTopic("m");
+        }
+
+        public string[] Sent => Mqtt.PublishedTexts("m").ToArray();
+    }
+
+    [Fact]
+    public void Every_line_is_published_to_the_monitor_topic_in_order_at_qos_0_not_retained()
+    {
+        var rig = MirroredRig().StartOnline();
+        rig.Mqtt.Listener.OnMessage("topic1", Encoding.UTF8.GetBytes("on"), 1);
+        rig.Device.Step();
+
+        Assert.Equal(rig.Monitor.Lines, Mirrored(rig));
+        Assert.All(rig.Mqtt.Publishes.Where(p => p.Topic == MonitorTopic), p => Assert.Equal((0, false), (p.Qos, p.Retain)));
+        Assert.Equal("Received on topic1: on", Mirrored(rig).Last());
+    }
+
+    [Fact]
+    public void Lines_printed_offline_go_out_after_the_connect_oldest_first_marked_with_how_long_ago()
+    {
+        var rig = MirroredRig();
+        rig.Network.ConnectResults.Enqueue(WifiConnectStatus.TimedOut);
+        rig.Mqtt.NextConnect(ConnectResult.BadUsernameOrPassword);
+        rig.StartOnline();
+
+        string[] sent = Mirrored(rig);
+        // The broker sees exactly the monitor's lines, in its order, the failures included.
+        Assert.Equal(rig.Monitor.Lines.Count, sent.Length);
+        for (int i = 0; i < sent.Length; i++)
+        {
+            Assert.EndsWith(rig.Monitor.Lines[i], sent[i]);
+        }
+
+        Assert.Matches(@"^\(\d+ s ago\) IotyDevice: starting$", sent[0]);
+        Assert.Contains(sent, l => l.StartsWith("MQTT: refused: bad user name or password", StringComparison.Ordinal)); // 0.9 s ago: no mark
+        Assert.Equal("MQTT: connected (new session)", sent.Single(l => l.Contains("MQTT: connected")));
+    }
+
+    [Fact]
+    public void What_the_ring_had_to_drop_is_counted_in_one_line_before_the_rest()
+    {
+        var bench = new Bench();
+        for (int i = 1; i <= 10; i++) bench.Mirror.WriteLine("line " + i);
+        bench.Mirror.Pump(bench.Mqtt);
+
+        Assert.Equal(10, bench.Monitor.Lines.Count); // the monitor itself has them all
+        Assert.Equal(new[]
+        {
+            "Monitor: 6 earlier lines not sent here (the mirror keeps the last 4 and sends about 10 a second; the serial monitor shows every line)",
+            "line 7", "line 8", "line 9", "line 10",
+        }, bench.Sent);
+    }
+
+    [Fact]
+    public void After_a_burst_of_the_ring_it_sends_one_line_per_interval()
+    {
+        var bench = new Bench();
+        for (int i = 1; i <= 4; i++) bench.Mirror.WriteLine("line " + i);
+        bench.Mirror.Pump(bench.Mqtt);
+        Assert.Equal(4, bench.Sent.Length); // the burst: the whole ring
+
+        bench.Mirror.WriteLine("line 5");
+        bench.Mirror.WriteLine("line 6");
+        bench.Clock.Advance(99);
+        bench.Mirror.Pump(bench.Mqtt);
+        Assert.Equal(4, bench.Sent.Length);
+        bench.Clock.Advance(1);
+        bench.Mirror.Pump(bench.Mqtt);
+        Assert.Equal(new[] { "line 1", "line 2", "line 3", "line 4", "line 5" }, bench.Sent);
+        bench.Clock.Advance(100);
+        bench.Mirror.Pump(bench.Mqtt);
+        Assert.Equal("line 6", bench.Sent.Last());
+        Assert.Equal(0, bench.Mirror.Waiting);
+    }
+
+    [Fact]
+    public void A_flood_on_topic1_is_not_a_flood_on_the_monitor_topic()
+    {
+        var rig = MirroredRig().StartOnline();
+        int before = Mirrored(rig).Length;
+        for (int round = 0; round < 100; round++)
+        {
+            for (int i = 0; i < rig.Options.InboxCapacity; i++)
+                rig.Mqtt.Listener.OnMessage("topic1", Encoding.UTF8.GetBytes("m" + (round * 100 + i)), 0);
+            rig.Device.Step();
+            rig.Clock.Advance(1);
+        }
+
+        Assert.Equal(1600, rig.Monitor.Count("Received on topic1: m"));
+        string[] flood = Mirrored(rig).Skip(before).ToArray();
+        // 100 ms of flood: what was left of the burst, then one line per 100 ms, each gap counted in a line before it.
+        Assert.InRange(flood.Length, 1, 2 * (rig.Options.MonitorMirrorLines + 2));
+        Assert.Contains(flood, l => l.StartsWith("Received on topic1: m", StringComparison.Ordinal));
+        Assert.Contains(flood, l => l.StartsWith("Monitor: ", StringComparison.Ordinal) && l.Contains(" earlier lines not sent here"));
+    }
+
+    [Fact]
+    public void A_line_whose_publish_fails_waits_for_the_next_connection()
+    {
+        var rig = MirroredRig().StartOnline();
+        rig.Mqtt.ThrowOnPublish = true;
+        rig.Mqtt.Listener.OnMessage("topic1", Encoding.UTF8.GetBytes("kept"), 1);
+        rig.Device.Step();
+        Assert.DoesNotContain("Received on topic1: kept", Mirrored(rig));
+
+        rig.Mqtt.ThrowOnPublish = false;
+        rig.Mqtt.RaiseConnectionClosed();
+        Assert.True(rig.RunUntil(() => Mirrored(rig).Any(l => l.EndsWith("Received on topic1: kept", StringComparison.Ordinal))), rig.Monitor.Transcript);
+    }
+
+    [Fact]
+    public void A_message_line_is_cut_on_the_mirror_as_on_the_monitor()
+    {
+        var rig = MirroredRig().StartOnline();
+        rig.Mqtt.Listener.OnMessage("topic1", Encoding.UTF8.GetBytes(new string('x', 500) + "é"), 1);
+        rig.Device.Step();
+
+        string line = rig.Monitor.Lines.Last();
+        Assert.EndsWith("... (502 bytes)", line);
+        Assert.Equal(line, Mirrored(rig).Last());
+    }
+
+    [Fact]
+    public void Non_ascii_and_emoji_lines_are_sent_as_utf8()
+    {
+        var rig = MirroredRig().StartOnline();
+        rig.Mqtt.Listener.OnMessage("topic1", Encoding.UTF8.GetBytes("é 😀"), 1);
+        rig.Device.Step();
+        Assert.Equal("Received on topic1: é 😀", Mirrored(rig).Last());
+    }
+
+    [Fact]
+    public void An_empty_monitor_topic_publishes_nothing_and_keeps_nothing()
+    {
+        var rig = new DeviceRig();
+        rig.Settings.Settings.MonitorTopic = "";
+        rig.StartOnline();
+        rig.Mqtt.Listener.OnMessage("topic1", Encoding.UTF8.GetBytes("on"), 1);
+        rig.Device.Step();
+        Assert.Equal(new[] { "240ac412abfe/status" }, rig.Mqtt.Publishes.Select(p => p.Topic).Distinct());
+    }
+
+    [Fact]
+    public void No_password_is_ever_mirrored_whatever_failed_on_the_way()
+    {
+        const string wifiPassword = "wifi-PW-9f3k2";
+        const string brokerPassword = "broker-PW-7q1x8";
+        var rig = MirroredRig();
+        rig.Options.MonitorMirrorLines = 1000; // every line of every failure reaches the broker
+        // First the settings are wrong (with the passwords in them), then fixed while the device waits.
+        rig.Settings.Settings.WifiPassword = wifiPassword;
+        rig.Settings.Settings.BrokerPassword = brokerPassword;
+        rig.Settings.Settings.BrokerPort = 0;
+        rig.Start();
+        rig.Settings.Settings.BrokerPort = 8883;
+        rig.Network.ConnectResults.Enqueue(WifiConnectStatus.TimedOut);
+        rig.Network.ConnectResults.Enqueue(WifiConnectStatus.NoIpAddress);
+        rig.Mqtt.NextConnect(ConnectResult.BadUsernameOrPassword);
+        rig.Mqtt.NextConnect(ConnectResult.NotAuthorized);
+        foreach (TransportFault fault in Enum.GetValues<TransportFault>())
+            rig.Mqtt.NextConnect(new MqttTransportException(fault, "the library's words", null));
+        rig.Mqtt.NextConnect(new InvalidOperationException("boom"));
+        Assert.True(rig.RunUntil(() => rig.Device.State == ConnectionState.Online, 3_600_000), rig.Monitor.Transcript);
+        rig.Mqtt.RaiseConnectionClosed();
+        rig.RunUntil(() => rig.Device.State == ConnectionState.Online, 3_600_000);
+        rig.Hold(60_000); // the burst and the paced rest
+
+        string[] sent = Mirrored(rig);
+        Assert.Contains(sent, l => l.Contains("Settings: OK now"));
+        Assert.Contains(sent, l => l.Contains("WiFi:") && l.Contains("next try"));
+        Assert.Contains(sent, l => l.Contains("MQTT: refused"));
+        Assert.All(sent.Concat(rig.Monitor.Lines), l =>
+        {
+            Assert.DoesNotContain(wifiPassword, l);
+            Assert.DoesNotContain(brokerPassword, l);
+        });
+    }
+}
