@@ -18,10 +18,11 @@ namespace IotyDevice.Firmware
                 Monitor = new ConsoleMonitor(),
                 Settings = new SettingsFile(@"I:\settings.json"),
                 Light = new GpioStatusLight(),
+                Pins = new GpioOutputPins(),
             };
 
-            // Run never returns on the device.
-            new Device(ports, new DeviceOptions(), wakeup).Run();
+            // Run never returns on the device. The lesson (Firmware/Lesson.cs) is the part to change.
+            new Device(ports, new DeviceOptions(), wakeup, new Lesson()).Run();
         }
     }
 }

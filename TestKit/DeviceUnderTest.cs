@@ -29,9 +29,10 @@ public sealed class DeviceUnderTest : IDisposable
     public Func<string> ExtraTranscript { get; set; }
 
     /// <param name="settings">The settings.json fields, usually <see cref="MosquittoBroker.DeviceSettings"/>.</param>
+    /// <param name="lesson">The lesson to run; null runs Firmware/Lesson.cs, as the board does.</param>
     /// <param name="editOptions">Changes the tuning; the defaults here shorten the backoff to 100 ms..1 s.</param>
     public DeviceUnderTest(string name, Dictionary<string, object> settings, Action<DeviceOptions> editOptions = null,
-        byte[] mac = null, int connectTimeoutMs = 3000)
+        byte[] mac = null, int connectTimeoutMs = 3000, ILesson lesson = null)
     {
         SettingsPath = MosquittoBroker.WriteSettingsFile(Path.Combine(Artifacts.RunDirectory(name + "-device"), "settings.json"), settings);
 
@@ -50,7 +51,7 @@ public sealed class DeviceUnderTest : IDisposable
             Monitor = Monitor,
             Settings = new JsonSettingsFile(SettingsPath),
         };
-        Device = new Device(ports, Options, wakeup);
+        Device = lesson == null ? new Device(ports, Options, wakeup) : new Device(ports, Options, wakeup, lesson);
         _thread = new Thread(RunDevice) { IsBackground = true, Name = "device loop " + name };
     }
 

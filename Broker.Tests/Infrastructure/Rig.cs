@@ -18,7 +18,7 @@ public sealed class Rig : IDisposable
     public string ClientId { get; }
 
     public Rig(string name, BrokerOptions broker = null, bool viaProxy = false, Action<Dictionary<string, object>> settings = null,
-        Action<DeviceOptions> options = null, int connectTimeoutMs = 3000, byte[] mac = null, int? devicePort = null)
+        Action<DeviceOptions> options = null, int connectTimeoutMs = 3000, byte[] mac = null, int? devicePort = null, ILesson lesson = null)
     {
         _name = name;
         Broker = new MosquittoBroker(name, broker);
@@ -35,7 +35,7 @@ public sealed class Rig : IDisposable
             {
                 s["BrokerPort"] = port;
                 settings?.Invoke(s);
-            }), options, mac, connectTimeoutMs);
+            }), options, mac, connectTimeoutMs, lesson);
             Device.ExtraTranscript = Broker.LogText;
             ClientId = ChipId.FromMac(Device.Network.MacAddress);
         }

@@ -11,6 +11,10 @@ public sealed class DeviceRig
     public FakeMqtt Mqtt { get; } = new();
     public FakeButton Button { get; }
     public FakeSettings Settings { get; } = new();
+    public FakePins Pins { get; } = new();
+
+    /// <summary>The lesson to run; null runs Firmware/Lesson.cs, as the board does.</summary>
+    public ILesson Lesson { get; set; }
     public DeviceOptions Options { get; } = new() { Random = new Random(7) };
     public Wakeup Wakeup { get; } = new();
     public Device Device { get; private set; }
@@ -23,9 +27,9 @@ public sealed class DeviceRig
         var ports = new DevicePorts
         {
             Network = Network, Mqtt = Mqtt, Button = Button, Clock = Clock, Monitor = Monitor, Settings = Settings,
-            Light = Light,
+            Light = Light, Pins = Pins,
         };
-        Device = new Device(ports, Options, Wakeup);
+        Device = Lesson == null ? new Device(ports, Options, Wakeup) : new Device(ports, Options, Wakeup, Lesson);
         Device.Start();
         return this;
     }

@@ -9,6 +9,7 @@ using IotyDevice.Host.Button;
 using IotyDevice.Host.Clock;
 using IotyDevice.Host.Mqtt;
 using IotyDevice.Host.Network;
+using IotyDevice.Host.Pins;
 using IotyDevice.Host.Settings;
 
 namespace IotyDevice.Simulator
@@ -81,8 +82,10 @@ namespace IotyDevice.Simulator
                 Monitor = _terminal.Monitor,
                 Settings = settings,
                 Light = light,
+                // A pin the lesson switches shows as a [pin] line: the LED you would see on the board.
+                Pins = new SimulatedPins(line => _terminal.Monitor.WriteLine("[pin] " + line)),
             };
-            _device = new Device(ports, options, wakeup);
+            _device = new Device(ports, options, wakeup, new Lesson());
             _terminal.Sim(_args.Board.Line(SimulatedMac));
 
             // The App Builder's side connects first, so it already listens when the device comes online.

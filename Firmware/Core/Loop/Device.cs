@@ -3,10 +3,11 @@ using System.Collections;
 
 namespace IotyDevice.Core
 {
-    /// <summary>The firmware: joins WiFi, waits for the clock, connects MQTT over TLS, prints what arrives on the
-    /// subscribed topic and publishes once per BOOT press, reconnecting with backoff when anything drops.
+    /// <summary>The firmware: joins WiFi, waits for the clock, connects MQTT over TLS, subscribes to the lesson's topics
+    /// and hands the lesson (Firmware/Lesson.cs) each message and each BOOT press, reconnecting with backoff when
+    /// anything drops.
     /// Everything happens on the thread that calls <see cref="Step"/>; the MQTT library's threads only fill the
-    /// <see cref="Inbox"/>, queue acks and raise a flag. Presses become publishes in the <see cref="Outbox"/>.</summary>
+    /// <see cref="Inbox"/>, queue acks and raise a flag. The lesson's publishes (a press's too) go through the <see cref="Outbox"/>.</summary>
     public class Device
     {
         private static readonly DateTime ClockValidFrom = new DateTime(2024, 1, 1);
@@ -19,6 +20,12 @@ namespace IotyDevice.Core
         private readonly MessageLine _line;
         private readonly Backoff _wifiBackoff;
         private readonly Backoff _mqttBackoff;
+
+        // The lesson (Firmware/Lesson.cs): what to subscribe, what a message and a press do.
+        private readonly LessonRunner _lesson;
+        private string[] _topics;
+        private int[] _subscribeIds;
+        private string _publishLabel;
         private readonly ConnectionCloser _closer;
         private readonly MonitorMirror _mirror; // every printed line goes through it (setting MonitorTopic)
         private readonly StatusLight _light;     // the LED's pattern (setting StatusLedPin)
@@ -26,7 +33,6 @@ namespace IotyDevice.Core
         private DeviceSettings _settings;
         private string _settingsReport;
         private long _settingsRetryAtMs;
-        private byte[] _publishPayload;
         private string _statusTopic;
         private string _chipId;
         private string _clientId;
@@ -36,8 +42,7 @@ namespace IotyDevice.Core
         private readonly long[] _buttonChangeMs = new long[ButtonChangesPerPass];
         private readonly bool[] _buttonChangeDown = new bool[ButtonChangesPerPass];
         private readonly Outbox _outbox;
-        private readonly AckQueue _subacks = new AckQueue(4);
-        private int _subscribeId;
+        private readonly AckQueue _subacks = new AckQueue(16);
 
         private ConnectionState _state;
         private ConnectionState _retryState;
@@ -56,7 +61,13 @@ namespace IotyDevice.Core
         private long _lastDropReportMs;
         private readonly Flag _stopRequested = new Flag();
 
+        /// <summary>A device running the lesson in Firmware/Lesson.cs.</summary>
         public Device(DevicePorts ports, DeviceOptions options, Wakeup wakeup)
+            : this(ports, options, wakeup, new Lesson())
+        {
+        }
+
+        public Device(DevicePorts ports, DeviceOptions options, Wakeup wakeup, ILesson lesson)
         {
             _ports = ports;
             _options = options;
@@ -71,6 +82,8 @@ namespace IotyDevice.Core
             _closer = new ConnectionCloser(ports.Mqtt, _mirror, options.CloseQuietMs, options.CloseLimitMs);
             _outbox = new Outbox(ports.Mqtt, _mirror, options.OutboxCapacity);
             _ports.Mqtt.SetListener(new TransportEvents(this));
+            Board board = new Board(_mirror, _line, new LessonPublishes(this), ports.Pins);
+            _lesson = new LessonRunner(lesson, board, ports.Clock, _mirror, options.SlowLessonMs);
         }
 
         public ConnectionState State { get { return _state; } }
@@ -210,10 +223,10 @@ namespace IotyDevice.Core
         {
             string topic;
             byte[] payload;
+            _publishLabel = "Lesson";
             for (int i = 0; i < _inbox.Capacity && _inbox.TryTake(out topic, out payload); i++)
             {
-                int length = _line.Format(topic, payload);
-                _mirror.WriteLine(_line.Chars, length);
+                _lesson.OnMessage(topic, payload);
                 _light.MessageReceived();
             }
         }
@@ -237,11 +250,31 @@ namespace IotyDevice.Core
             if (_settings == null)
             {
                 Print("BOOT: pressed, but nothing can be sent until the settings are fixed (see above)");
+                return;
             }
-            else
+
+            _publishLabel = "BOOT";
+            _lesson.OnBootPress();
+        }
+
+        /// <summary>Every publish of the lesson (a BOOT press is one) goes through the outbox: the same offline and
+        /// at-least-once handling for all. Its lines are labelled by who asked: "BOOT: sent hello to topic2".</summary>
+        private void Send(string topic, byte[] payload, string text, int qos, bool retain)
+        {
+            _outbox.Add(_publishLabel, text != null ? text : "(" + payload.Length.ToString() + " bytes)", topic, payload, qos, retain);
+        }
+
+        private int SubscribedTopicIndex(int messageId)
+        {
+            for (int i = 0; i < _subscribeIds.Length; i++)
             {
-                _outbox.Add("BOOT", _settings.PublishPayload, _settings.PublishTopic, _publishPayload, _settings.PublishQos, _settings.PublishRetain);
+                if (_subscribeIds[i] == messageId)
+                {
+                    return i;
+                }
             }
+
+            return -1;
         }
 
         private void ReportSubscription()
@@ -251,15 +284,17 @@ namespace IotyDevice.Core
             int granted;
             while (_subacks.TryTake(out connection, out messageId, out granted))
             {
-                if (connection != _connection || messageId != _subscribeId)
+                int index = connection == _connection ? SubscribedTopicIndex(messageId) : -1;
+                if (index < 0)
                 {
                     continue; // the SUBACK of a connection already left behind
                 }
 
+                string topic = _topics[index];
                 Print(granted == ConnectResult.SubscriptionRefused
-                    ? "MQTT: the broker refused the subscription to " + _settings.SubscribeTopic + " (SUBACK 0x80), so nothing sent to it will arrive; allow BrokerUsername to subscribe to "
-                      + _settings.SubscribeTopic + " in the broker's permissions (HiveMQ Cloud: Access Management)"
-                    : "MQTT: subscribed to " + _settings.SubscribeTopic);
+                    ? "MQTT: the broker refused the subscription to " + topic + " (SUBACK 0x80), so nothing sent to it will arrive; allow BrokerUsername to subscribe to "
+                      + topic + " in the broker's permissions (HiveMQ Cloud: Access Management)"
+                    : "MQTT: subscribed to " + topic);
             }
         }
 
@@ -473,9 +508,13 @@ namespace IotyDevice.Core
                 : "MQTT: connected (new session)");
             try
             {
-                // Subscribe every time: cheap, and right even when the broker lost the session. The SUBACK says
-                // whether it was granted (ReportSubscription).
-                _subscribeId = _ports.Mqtt.Subscribe(_settings.SubscribeTopic, 1);
+                // Subscribe to the lesson's topics every time: cheap, and right even when the broker lost the
+                // session. The SUBACKs say whether they were granted (ReportSubscription).
+                for (int i = 0; i < _topics.Length; i++)
+                {
+                    _subscribeIds[i] = _ports.Mqtt.Subscribe(_topics[i], 1);
+                }
+
                 if (_statusTopic != null)
                 {
                     _ports.Mqtt.Publish(_statusTopic, Utf8.Encode("online"), 1, true);
@@ -616,7 +655,9 @@ namespace IotyDevice.Core
                 OpenButton(settings.BootButtonPin, _ports.Clock.NowMs);
             }
 
-            _publishPayload = Utf8.Encode(settings.PublishPayload);
+            string[] topics = _lesson.Topics(settings);
+            _topics = topics == null ? new string[0] : topics;
+            _subscribeIds = new int[_topics.Length];
             _state = ConnectionState.JoiningWifi;
         }
 
@@ -747,6 +788,22 @@ namespace IotyDevice.Core
         private static string Seconds(int ms)
         {
             return (ms / 1000).ToString() + "." + (ms / 100 % 10).ToString();
+        }
+
+        /// <summary>The lesson's Board publishes through the device's own path (on the main loop).</summary>
+        private class LessonPublishes : ILessonPublisher
+        {
+            private readonly Device _device;
+
+            public LessonPublishes(Device device)
+            {
+                _device = device;
+            }
+
+            public void Publish(string topic, byte[] payload, string text, int qos, bool retain)
+            {
+                _device.Send(topic, payload, text, qos, retain);
+            }
         }
 
         /// <summary>Runs on the MQTT library's threads: records and wakes, nothing more.</summary>

@@ -57,6 +57,9 @@ namespace IotyDevice.Core
         /// <summary>After a burst of the whole ring, the mirror publishes one line per this long.</summary>
         public int MonitorMirrorIntervalMs = 100;
 
+        /// <summary>A lesson method (Firmware/Lesson.cs) running this long holds up the loop noticeably: it is named.</summary>
+        public int SlowLessonMs = 1000;
+
         /// <summary>The jitter source; null seeds one from the clock.</summary>
         public Random Random;
     }

@@ -10,5 +10,8 @@ namespace IotyDevice.Core
         public IMonitor Monitor;
         public ISettingsSource Settings;
         public IStatusLight Light; // null: no status LED
+
+        /// <summary>Output pins the lesson switches; null on a device without any.</summary>
+        public IOutputPins Pins;
     }
 }

@@ -1,0 +1,29 @@
+using IotyDevice.Core;
+
+namespace IotyDevice
+{
+    /// <summary>A lesson that answers: "ping" on topic1 publishes "pong" to topic2 (docs/lesson.md, trying a change
+    /// in the simulator).</summary>
+    public class Lesson : ILesson
+    {
+        public string[] Topics(DeviceSettings settings)
+        {
+            return new string[] { settings.SubscribeTopic };
+        }
+
+        public void OnMessage(MqttMessage message, Board board)
+        {
+            board.Print(message);
+            if (message.Is("ping"))
+            {
+                board.Publish("topic2", "pong");
+            }
+        }
+
+        public void OnBootPress(Board board)
+        {
+            DeviceSettings settings = board.Settings;
+            board.Publish(settings.PublishTopic, settings.PublishPayload, settings.PublishQos, settings.PublishRetain);
+        }
+    }
+}
