@@ -63,9 +63,12 @@ public static class Live
         }
     }
 
-    public static void WaitForSubscriptions(MosquittoBroker broker, int count) =>
-        Wait.Until(broker.Changed, () => broker.CountLog(ClientId + " 1 topic1") >= count, TimeSpan.FromSeconds(30),
-            count + " SUBSCRIBE(s) to topic1 from " + ClientId + " in the broker log", broker.LogText);
+    public static void WaitForSubscriptions(MosquittoBroker broker, int count, string clientId = null)
+    {
+        clientId ??= ClientId;
+        Wait.Until(broker.Changed, () => broker.CountLog(clientId + " 1 topic1") >= count, TimeSpan.FromSeconds(30),
+            count + " SUBSCRIBE(s) to topic1 from " + clientId + " in the broker log", broker.LogText);
+    }
 
     /// <summary>The number at the end of a line such as "Received on topic1: r123" (-1 if none), without allocating.</summary>
     public static int TrailingNumber(char[] chars, int count)

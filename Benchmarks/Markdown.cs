@@ -40,7 +40,7 @@ public static class Markdown
         foreach (string m in report.MissedTargets) md.AppendLine("- " + m);
         md.AppendLine();
         md.AppendLine("## How each figure was taken");
-        foreach (string section in new[] { LatencyBench.Section1, LatencyBench.Section2, AllocationBench.Section, FloodBench.Section, ReconnectBench.Section, SettingsBench.Section })
+        foreach (string section in new[] { LatencyBench.Section1, LatencyBench.Section2, AllocationBench.Section, FloodBench.Section, ReconnectBench.Section, SettingsBench.Section, ClassroomBench.Section })
         {
             md.AppendLine();
             md.AppendLine("### " + section);

@@ -19,7 +19,7 @@ for (int i = 0; i < args.Length; i++)
     else if (args[i] == "--only" && i + 1 < args.Length) only = args[++i];
     else
     {
-        Console.Error.WriteLine("usage: IotyDevice.Benchmarks [--out BENCHMARKS.md] [--quick] [--only 1|3|4|5|6]");
+        Console.Error.WriteLine("usage: IotyDevice.Benchmarks [--out BENCHMARKS.md] [--quick] [--only 1|3|4|5|6|7]");
         return 1;
     }
 }
@@ -58,6 +58,7 @@ try
     Section(LatencyBench.Section1 + " / " + LatencyBench.Section2, () => LatencyBench.Run(report, quick ? 60 : 400, quick ? 20 : 150));
     Section(FloodBench.Section, () => FloodBench.Run(report, quick ? new[] { 2_000, 20_000 } : new[] { 10_000, 100_000 }));
     Section(ReconnectBench.Section, () => ReconnectBench.Run(report, quick ? 2 : 5));
+    Section(ClassroomBench.Section, () => ClassroomBench.Run(report, quick));
 }
 catch (Exception e)
 {
