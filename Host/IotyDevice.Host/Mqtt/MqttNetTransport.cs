@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Security.Authentication;
 using System.Threading;
 using System.Threading.Tasks;
@@ -11,15 +12,14 @@ using MQTTnet.Protocol;
 
 namespace IotyDevice.Host.Mqtt
 {
-    /// <summary>The core's MQTT port on MQTTnet 5, behaving like the device's M2Mqtt adapter: MQTT 3.1.1 over
-    /// TLS 1.2+, a blocking Connect, fire-and-forget Subscribe/Publish, and callbacks on the library's own
-    /// threads (so the core's cross-thread queueing is exercised on the PC exactly as on the board).</summary>
+    /// <summary>The core's MQTT port on MQTTnet 5, behaving like M2Mqtt 5.1.220 on the board wherever the core
+    /// depends on it (Firmware/Core/Ports/README.md has the contract table): MQTT 3.1.1 over TLS 1.2+, a blocking
+    /// Connect, fire-and-forget Subscribe/Publish; a QoS 1 message is acknowledged as soon as it arrives and then
+    /// waits in an unbounded queue for the one dispatch thread that raises every listener call; Close() sends no
+    /// DISCONNECT (so the broker publishes the will) and throws away what that queue still holds; a loss is
+    /// reported after everything queued before it, once the library has closed the connection itself.</summary>
     public sealed class MqttNetTransport : IMqttTransport, IDisposable
     {
-        /// <summary>How long Close() lets calls still in flight finish: the core publishes a QoS 1 "offline" just
-        /// before it closes, and the DISCONNECT must not overtake that PUBLISH's PUBACK.</summary>
-        private const int InFlightGraceMs = 500;
-
         private readonly MqttClientFactory _factory = new MqttClientFactory();
         private readonly int _connectTimeoutMs;
         private readonly Action<string> _trace;
@@ -37,19 +37,87 @@ namespace IotyDevice.Host.Mqtt
             _trace = trace ?? (_ => { });
         }
 
-        /// <summary>One MQTTnet client per connection. Close() marks it so late callbacks from its threads
-        /// (a disconnect event racing the close) never reach the core as a loss of the next connection.</summary>
+        /// <summary>One MQTTnet client per connection, with its own event queue and dispatch thread (M2Mqtt starts a
+        /// DispatchEventThread per Connect). Close() marks it so nothing of it reaches the core any more.</summary>
         private sealed class Connection
         {
             public readonly IMqttClient Client;
             public readonly int Number;
+            private readonly MqttNetTransport _owner;
+            private readonly Queue<Action<IMqttListener>> _events = new Queue<Action<IMqttListener>>();
+            private readonly AutoResetEvent _eventQueued = new AutoResetEvent(false);
             private int _lastMessageId;
-            public volatile bool Closed;          // lost or closed: nothing more reaches the core
-            public volatile bool ClosedOnPurpose; // by Close(): calls that fail from now on are expected
-            public readonly ConcurrentDictionary<Task, bool> InFlight = new ConcurrentDictionary<Task, bool>();
-            public Connection(IMqttClient client, int number) { Client = client; Number = number; }
+            private bool _lost;   // the library noticed the loss: dispatch what is queued, then report it
+            private bool _closed; // Close(): queue cleared, nothing more is raised
+            public volatile bool ClosedOnPurpose; // calls that fail from now on are expected
+
+            public Connection(IMqttClient client, int number, MqttNetTransport owner)
+            {
+                Client = client;
+                Number = number;
+                _owner = owner;
+                var dispatch = new Thread(Dispatch) { IsBackground = true, Name = "mqtt-dispatch-" + number };
+                dispatch.Start();
+            }
+
             /// <summary>The transport's own ids: MQTTnet assigns packet ids only once a call is under way.</summary>
             public int NextMessageId() { return Interlocked.Increment(ref _lastMessageId); }
+
+            /// <summary>Open as far as the library knows: false from the moment it notices a loss (M2Mqtt clears
+            /// IsConnected in OnConnectionClosing, before it dispatches what is queued).</summary>
+            public bool IsOpen { get { lock (_events) return !_lost && !_closed; } }
+
+            /// <summary>Queues a listener call for the dispatch thread; unbounded, like M2Mqtt's event queue.</summary>
+            public void Enqueue(Action<IMqttListener> call)
+            {
+                lock (_events)
+                {
+                    if (_lost || _closed) return;
+                    _events.Enqueue(call);
+                }
+                _eventQueued.Set();
+            }
+
+            /// <summary>The library lost the connection: what is queued is still raised, then OnConnectionClosed.</summary>
+            public void MarkLost()
+            {
+                lock (_events) _lost = true;
+                _eventQueued.Set();
+            }
+
+            /// <summary>A deliberate close: what is queued is thrown away (M2Mqtt's Close() clears its event queue),
+            /// and the dispatch thread ends after the call it may be in.</summary>
+            public void MarkClosed()
+            {
+                lock (_events)
+                {
+                    _closed = true;
+                    _events.Clear();
+                }
+                _eventQueued.Set();
+            }
+
+            private void Dispatch()
+            {
+                while (true)
+                {
+                    Action<IMqttListener> call = null;
+                    bool reportLoss = false;
+                    lock (_events)
+                    {
+                        if (_closed) return;
+                        if (_events.Count > 0) call = _events.Dequeue();
+                        else if (_lost) reportLoss = true;
+                    }
+                    if (call != null) _owner.Raise(call);
+                    else if (reportLoss)
+                    {
+                        _owner.Raise(l => l.OnConnectionClosed(Number));
+                        return;
+                    }
+                    else _eventQueued.WaitOne();
+                }
+            }
         }
 
         public void SetListener(IMqttListener listener) { _listener = listener; }
@@ -58,18 +126,14 @@ namespace IotyDevice.Host.Mqtt
         {
             Close(); // one connection at a time, as on the device
             CaTrust trust = CaTrust.For(request.CaCertificate, request.Host);
-            var connection = new Connection(_factory.CreateMqttClient(), Interlocked.Increment(ref _connections));
+            var connection = new Connection(_factory.CreateMqttClient(), Interlocked.Increment(ref _connections), this);
             IMqttClient client = connection.Client;
-            client.ApplicationMessageReceivedAsync += e => Deliver(connection, e);
+            client.ApplicationMessageReceivedAsync += e => Receive(connection, e);
             client.DisconnectedAsync += e =>
             {
-                // ClientWasConnected is false for a failed Connect: that failure is Connect's result, not a loss.
-                if (e.ClientWasConnected && !connection.Closed)
-                {
-                    connection.Closed = true;
-                    IMqttListener listener = _listener;
-                    if (listener != null) listener.OnConnectionClosed(connection.Number);
-                }
+                // Raised once MQTTnet has closed the connection itself. ClientWasConnected is false for a failed
+                // Connect: that failure is Connect's result, not a loss.
+                if (e.ClientWasConnected) connection.MarkLost();
                 return Task.CompletedTask;
             };
             lock (_gate) _current = connection; // before CONNACK: a resumed session's queued messages follow it at once
@@ -107,14 +171,14 @@ namespace IotyDevice.Host.Mqtt
             get
             {
                 Connection c = _current;
-                return c != null && !c.Closed && c.Client.IsConnected;
+                return c != null && c.IsOpen && c.Client.IsConnected;
             }
         }
 
         private Connection Open(string what)
         {
             Connection c = _current;
-            if (c == null || c.Closed) throw new MqttNotConnectedException("MQTT is not connected; " + what + " was not sent");
+            if (c == null || !c.IsOpen || !c.Client.IsConnected) throw new MqttNotConnectedException("MQTT is not connected; " + what + " was not sent");
             return c;
         }
 
@@ -144,23 +208,28 @@ namespace IotyDevice.Host.Mqtt
             return builder.Build();
         }
 
-        private Task Deliver(Connection connection, MqttApplicationMessageReceivedEventArgs e)
+        /// <summary>On MQTTnet's receive path: acknowledge first, then queue for the dispatch thread, as M2Mqtt does
+        /// (its inflight thread sends the PUBACK, then enqueues the MqttMsgPublishReceived event). So a full inbox
+        /// slows nobody down: the broker has its PUBACK and the message waits in the unbounded queue.</summary>
+        private async Task Receive(Connection connection, MqttApplicationMessageReceivedEventArgs e)
         {
-            IMqttListener listener = _listener;
-            if (connection.Closed || listener == null) return Task.CompletedTask;
+            // ToArray copies: the interface hands the core a byte[] it may keep (MQTTnet reuses its buffers).
+            string topic = e.ApplicationMessage.Topic;
+            byte[] payload = e.ApplicationMessage.Payload.ToArray();
+            int qos = (int)e.ApplicationMessage.QualityOfServiceLevel;
+            e.AutoAcknowledge = false;
             try
             {
-                // ToArray copies: the interface hands the core a byte[] it may keep (MQTTnet reuses its buffers).
-                // Synchronous on purpose: MQTTnet acknowledges a QoS 1 message only after this returns, so a full
-                // inbox slows the broker down instead of losing what it promised.
-                listener.OnMessage(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray(),
-                    (int)e.ApplicationMessage.QualityOfServiceLevel);
+                await e.AcknowledgeAsync(CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
-                _trace("MQTT: listener failed on a message: " + ex.Message); // never kill MQTTnet's receive loop
+                // The connection died under the PUBACK: like M2Mqtt (whose Send throws before it enqueues the event)
+                // the message is not raised; the broker still has it and sends it again.
+                _trace("MQTT: acknowledging a message on " + topic + " failed: " + ex.Message);
+                return;
             }
-            return Task.CompletedTask; // MQTTnet then sends the QoS 1 PUBACK
+            connection.Enqueue(l => l.OnMessage(topic, payload, qos));
         }
 
         public int Subscribe(string topic, int qos)
@@ -174,7 +243,7 @@ namespace IotyDevice.Host.Mqtt
                     int granted = item.ResultCode <= MqttClientSubscribeResultCode.GrantedQoS2
                         ? (int)item.ResultCode
                         : ConnectResult.SubscriptionRefused;
-                    Raise(c, l => l.OnSubscribed(c.Number, id, granted));
+                    c.Enqueue(l => l.OnSubscribed(c.Number, id, granted));
                 }
             }, "subscribe to " + topic);
             return id;
@@ -192,15 +261,18 @@ namespace IotyDevice.Host.Mqtt
             int id = qos == 0 ? 0 : c.NextMessageId();
             // MQTTnet writes the packet before its first real await, so calls keep their order on the wire.
             Observe(c, Start(() => c.Client.PublishAsync(message, CancellationToken.None)),
-                id == 0 ? null : t => Raise(c, l => l.OnPublished(c.Number, id, t.Result.IsSuccess)),
+                id == 0 ? null : t => c.Enqueue(l => l.OnPublished(c.Number, id, t.Result.IsSuccess)),
                 "publish to " + topic);
             return id;
         }
 
-        private void Raise(Connection c, Action<IMqttListener> call)
+        /// <summary>On a dispatch thread. A listener that throws must not end the dispatch (M2Mqtt's loop catches too).</summary>
+        private void Raise(Action<IMqttListener> call)
         {
             IMqttListener listener = _listener;
-            if (!c.Closed && listener != null) call(listener);
+            if (listener == null) return;
+            try { call(listener); }
+            catch (Exception ex) { _trace("MQTT: listener failed: " + ex.Message); }
         }
 
         private static Task<T> Start<T>(Func<Task<T>> call)
@@ -210,14 +282,11 @@ namespace IotyDevice.Host.Mqtt
         }
 
         /// <summary>Fire and forget, but never an unobserved fault: a failed call is traced (unless Close() cut it
-        /// short); a dead connection is reported by the DisconnectedAsync event instead. Tracked until it ends, so
-        /// Close() can let it finish.</summary>
+        /// short); a dead connection is reported by the DisconnectedAsync event instead.</summary>
         private void Observe<T>(Connection c, Task<T> task, Action<Task<T>> onSuccess, string what)
         {
-            c.InFlight.TryAdd(task, true);
             task.ContinueWith(t =>
             {
-                c.InFlight.TryRemove(t, out _);
                 if (c.ClosedOnPurpose && !t.IsCompletedSuccessfully) return;
                 if (t.IsFaulted) _trace("MQTT: " + what + " failed: " + t.Exception.GetBaseException().Message);
                 else if (t.IsCanceled) _trace("MQTT: " + what + " cancelled");
@@ -225,9 +294,9 @@ namespace IotyDevice.Host.Mqtt
             }, TaskScheduler.Default);
         }
 
-        /// <summary>Lets calls still in flight finish (up to <see cref="InFlightGraceMs"/>), sends DISCONNECT (so
-        /// the broker discards the will: this is a deliberate close) and frees the client. Bounded, idempotent,
-        /// never throws, and raises no OnConnectionClosed.</summary>
+        /// <summary>Like M2Mqtt's Close(): sends no DISCONNECT (so the broker publishes the will), throws away the
+        /// events not yet dispatched, and drops the socket. Bounded, idempotent, never throws, and raises nothing
+        /// (a listener call already under way on the dispatch thread may still finish).</summary>
         public void Close()
         {
             Connection c;
@@ -237,22 +306,9 @@ namespace IotyDevice.Host.Mqtt
                 _current = null;
             }
             if (c == null) return;
-            c.Closed = true;
             c.ClosedOnPurpose = true;
-            try
-            {
-                if (c.Client.IsConnected)
-                {
-                    // WaitAny: a faulted call ends the wait without throwing (its fault is not news any more).
-                    Task.WaitAny(new[] { Task.WhenAll(c.InFlight.Keys) }, InFlightGraceMs);
-                    using (var timeout = new CancellationTokenSource(Math.Min(_connectTimeoutMs, 2000)))
-                        c.Client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), timeout.Token).GetAwaiter().GetResult();
-                }
-            }
-            catch (Exception e)
-            {
-                _trace("MQTT: disconnect: " + e.Message);
-            }
+            c.MarkClosed();
+            // Dispose, unlike DisconnectAsync, closes the channel without sending DISCONNECT.
             try { c.Client.Dispose(); } catch (Exception e) { _trace("MQTT: dispose: " + e.Message); }
         }
 
