@@ -92,6 +92,7 @@ public static class ClassroomBench
             app.Dispose();
             app = null;
             Storm storm = CrashAndRestart(broker, boards);
+            Console.WriteLine($"  storm: CONNECTs per 100 ms since the kill: {Histogram(storm.Bins)}; attempts started: {Histogram(storm.AttemptBins)}; first retries {Stats.Ms(storm.FirstRetryMs.DefaultIfEmpty(double.NaN).Min())}–{Stats.Ms(storm.FirstRetryMs.DefaultIfEmpty(double.NaN).Max())}");
             Write(report, steps, storm, sizes, clock.Elapsed.TotalSeconds, boards[0].Options);
         }
         finally
@@ -316,6 +317,7 @@ public static class ClassroomBench
         public double LastBackFromStartMs, LastBackFromKillMs, RestartMs, PublishedFromKillMs;
         public List<double> BackFromKillMs = new();
         public SortedDictionary<int, int> Bins = new(); // 100 ms bin since the kill → CONNECTs
+        public SortedDictionary<int, int> AttemptBins = new(); // 100 ms bin since the kill → boards starting a connect
         public int Connects;
         public List<double> FirstRetryMs = new();
     }
@@ -329,9 +331,15 @@ public static class ClassroomBench
         int complete = 0;
         var allPrinted = new ManualResetEventSlim(false, 0);
         var linesBefore = boards.Select(b => b.Monitor.LineCount).ToArray();
+        long[] attemptAt = new long[boards.Count];
         for (int i = 0; i < boards.Count; i++)
         {
             int board = i;
+            boards[i].Monitor.OnLine = line =>
+            {
+                if (line.StartsWith("MQTT: connecting to ", StringComparison.Ordinal) && attemptAt[board] == 0)
+                    attemptAt[board] = Stopwatch.GetTimestamp();
+            };
             boards[i].Monitor.OnMessageLine = (chars, count) =>
             {
                 int k = Live.TrailingNumber(chars, count) - StormBase;
@@ -342,7 +350,7 @@ public static class ClassroomBench
         }
         Thread.Sleep(1500); // mosquitto's autosave (every 1 s) has written every session and subscription
 
-        long killMs = broker.ElapsedMs;
+        long killMs = broker.ElapsedMs, killed = Stopwatch.GetTimestamp();
         broker.Kill();
         broker.Start(); // returns once the listener accepts connections
         long startMs = broker.ElapsedMs;
@@ -379,6 +387,10 @@ public static class ClassroomBench
             string retry = boards[i].Monitor.Lines.Skip(linesBefore[i]).FirstOrDefault(l => l.StartsWith("MQTT: next try in ", StringComparison.Ordinal));
             if (retry != null && double.TryParse(retry.Substring("MQTT: next try in ".Length).Split(' ')[0], out double s)) storm.FirstRetryMs.Add(s * 1000);
             boards[i].Monitor.OnMessageLine = null;
+            boards[i].Monitor.OnLine = null;
+            if (attemptAt[i] == 0) continue;
+            int bin = (int)(Stats.TicksToMilliseconds(attemptAt[i] - killed) / 100);
+            storm.AttemptBins[bin] = storm.AttemptBins.GetValueOrDefault(bin) + 1;
         }
         return storm;
     }
@@ -473,7 +485,7 @@ public static class ClassroomBench
             + "which the broker queues in each board's restored session. Back = the board's SUBSCRIBE to topic1 logged by the broker (arrival of the log line; "
             + $"mosquitto's own timestamps have whole seconds): median {Stats.Ms(Stats.Median(storm.BackFromKillMs))} and last {Stats.Ms(storm.LastBackFromKillMs)} after the kill. "
             + $"Printed = the board's loop printed the message ({storm.Printed} of {storm.Expected}). CONNECTs = the broker's \"New client connected … as 240ac40000..\" lines "
-            + $"after the kill ({storm.Connects} for {storm.Boards} boards), per 100 ms since the kill: " + Histogram(storm) + ". First retry delays the boards chose "
+            + $"after the kill ({storm.Connects} for {storm.Boards} boards), per 100 ms since the kill: " + Histogram(storm.Bins) + ". First retry delays the boards chose "
             + $"(\"MQTT: next try in\", 0.1 s steps): from {Stats.Ms(storm.FirstRetryMs.DefaultIfEmpty(double.NaN).Min())} to {Stats.Ms(storm.FirstRetryMs.DefaultIfEmpty(double.NaN).Max())}.");
 
         report.Note(Section, "**Memory.** Live managed heap = GC.GetTotalMemory(true) after two forced, blocking, compacting gen-2 collections, measured "
@@ -501,13 +513,13 @@ public static class ClassroomBench
             + $"{Stats.Us(Stats.Median(last.DeviceSpread))}).";
     }
 
-    private static string Histogram(Storm storm)
+    private static string Histogram(SortedDictionary<int, int> bins)
     {
-        if (storm.Bins.Count == 0) return "none";
-        int first = storm.Bins.Keys.Min(), last = storm.Bins.Keys.Max();
+        if (bins.Count == 0) return "none";
+        int first = bins.Keys.Min(), last = bins.Keys.Max();
         var parts = new List<string>();
         for (int b = first; b <= last; b++)
-            parts.Add($"{b * 0.1:0.0}–{(b + 1) * 0.1:0.0} s: {storm.Bins.GetValueOrDefault(b)}");
+            parts.Add($"{b * 0.1:0.0}–{(b + 1) * 0.1:0.0} s: {bins.GetValueOrDefault(b)}");
         return string.Join(", ", parts);
     }
 

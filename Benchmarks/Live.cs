@@ -41,13 +41,14 @@ public static class Live
 
     /// <summary>The real core on the host adapters against <paramref name="broker"/>, running Device.Run() on its own
     /// thread, returned once the broker has logged its SUBSCRIBE to topic1 (only then do messages reach it).</summary>
-    public static DeviceUnderTest StartDevice(MosquittoBroker broker, string name, Action<DeviceOptions> edit = null)
+    public static DeviceUnderTest StartDevice(MosquittoBroker broker, string name, Action<DeviceOptions> edit = null,
+        Func<IMqttTransport, IMqttTransport> wrapTransport = null)
     {
         var device = new DeviceUnderTest(name, broker.DeviceSettings(), o =>
         {
             FirmwareDefaults(o);
             edit?.Invoke(o);
-        });
+        }, wrapTransport: wrapTransport);
         try
         {
             device.ExtraTranscript = broker.LogText;
