@@ -36,8 +36,10 @@ using var watchdog = new Timer(_ =>
 var total = Stopwatch.StartNew();
 var report = new BenchReport();
 DateTime startedUtc = DateTime.UtcNow;
+string loadAtStart = Machine.LoadAverage();
 Console.WriteLine("IotyDevice benchmarks" + (quick ? " (quick: fewer samples, not for BENCHMARKS.md)" : "") + ", " + startedUtc.ToString("yyyy-MM-dd HH:mm") + " UTC");
 foreach (var (what, value) in Machine.Describe()) Console.WriteLine("  " + what + ": " + value);
+Console.WriteLine("  load average (1, 5, 15 min): " + loadAtStart);
 
 var timings = new List<(string Section, double Seconds)>();
 void Section(string name, Action body)
@@ -79,7 +81,7 @@ if (outPath != null && only != null)
 }
 else if (outPath != null)
 {
-    File.WriteAllText(outPath, Markdown.Write(report, startedUtc, total.Elapsed, timings, new DeviceOptions()));
+    File.WriteAllText(outPath, Markdown.Write(report, startedUtc, total.Elapsed, timings, new DeviceOptions(), loadAtStart, Machine.LoadAverage()));
     Console.WriteLine("wrote " + Path.GetFullPath(outPath));
 }
 return 0;
