@@ -7,13 +7,15 @@ namespace IotyDevice.TestKit;
 
 /// <summary>Throwaway certificates made at test time (nothing secret is committed): a test CA, a server
 /// certificate for localhost/127.0.0.1 signed by it, a second unrelated CA (for "unknown CA"), and a server
-/// certificate whose names do not include localhost (for "wrong host name"). Made once per test run.</summary>
+/// certificate whose names do not include localhost (for "wrong host name"), and one issued for TLS clients only
+/// (for "not a server certificate", which mbedTLS refuses). Made once per test run.</summary>
 public sealed class TestPki
 {
     public string CaPem { get; private init; }                // the CA the device is told to trust
     public string OtherCaPem { get; private init; }           // a CA that signed nothing the broker uses
     public ServerFiles Server { get; private init; }          // SAN DNS:localhost, IP:127.0.0.1
     public ServerFiles WrongNameServer { get; private init; } // SAN DNS:broker.example.test only
+    public ServerFiles ClientUsageServer { get; private init; } // right names, but extended key usage clientAuth only
 
     public sealed record ServerFiles(string CertPem, string KeyPem);
 
@@ -34,6 +36,7 @@ public sealed class TestPki
             OtherCaPem = Write(dir, "other-ca.pem", other.ExportCertificatePem()),
             Server = Issue(dir, "server", ca, caKey, new[] { "localhost" }, new[] { IPAddress.Loopback }),
             WrongNameServer = Issue(dir, "wrong-name-server", ca, caKey, new[] { "broker.example.test" }, Array.Empty<IPAddress>()),
+            ClientUsageServer = IssueForClientsOnly(dir, "client-usage-server", ca, caKey),
         };
         return pki;
     }
@@ -49,6 +52,27 @@ public sealed class TestPki
         using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         DateTimeOffset now = DateTimeOffset.UtcNow;
         using X509Certificate2 cert = LocalPki.IssueServer(ca, caKey, key, dnsNames, ips, now.AddDays(-1), now.AddDays(30));
+        string keyPath = Write(dir, name + ".key", key.ExportPkcs8PrivateKeyPem());
+        Posix.RestrictToMosquittoGroup(keyPath);
+        return new ServerFiles(Write(dir, name + ".pem", cert.ExportCertificatePem()), keyPath);
+    }
+
+    /// <summary>Like LocalPki.IssueServer, but its extended key usage says TLS client (1.3.6.1.5.5.7.3.2) only.</summary>
+    private static ServerFiles IssueForClientsOnly(string dir, string name, X509Certificate2 ca, ECDsa caKey)
+    {
+        using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName("localhost");
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(new OidCollection { new Oid("1.3.6.1.5.5.7.3.2") }, false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        using X509Certificate2 cert = request.Create(ca.SubjectName, X509SignatureGenerator.CreateForECDsa(caKey),
+            now.AddDays(-1), now.AddDays(30), RandomNumberGenerator.GetBytes(8).Select((b, i) => i == 0 ? (byte)(b & 0x7F) : b).ToArray());
         string keyPath = Write(dir, name + ".key", key.ExportPkcs8PrivateKeyPem());
         Posix.RestrictToMosquittoGroup(keyPath);
         return new ServerFiles(Write(dir, name + ".pem", cert.ExportCertificatePem()), keyPath);

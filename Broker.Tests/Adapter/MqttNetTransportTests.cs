@@ -150,6 +150,23 @@ public sealed class MqttNetTransportTests
     }
 
     [Fact]
+    public void A_certificate_not_issued_for_TLS_servers_is_a_certificate_fault_as_mbedTLS_makes_it()
+    {
+        // mbedTLS checks the server certificate's extended key usage (serverAuth, when the extension is there).
+        using var broker = new MosquittoBroker(nameof(A_certificate_not_issued_for_TLS_servers_is_a_certificate_fault_as_mbedTLS_makes_it),
+            new BrokerOptions { Certificate = TestPki.Instance.ClientUsageServer });
+        using var transport = new MqttNetTransport(3000);
+        var listener = new Listener();
+        transport.SetListener(listener);
+        Report.OnFailure(broker.LogText, () =>
+        {
+            MqttTransportException e = ConnectFails(transport, Request(broker.Port), listener);
+            Assert.Equal(TransportFault.Certificate, e.Fault);
+            Assert.Contains("serverAuth", e.Message);
+        });
+    }
+
+    [Fact]
     public void CA_choices_other_than_the_brokers_CA_are_refused()
     {
         // Neither the OS store nor ISRG Root X1 (nor a missing file) may vouch for a certificate our test CA signed.

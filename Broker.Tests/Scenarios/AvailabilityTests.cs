@@ -39,7 +39,8 @@ public sealed class AvailabilityTests
             rig.WaitUntil(watcher.Changed, () => watcher.TextsOn(status).Count(t => t == "online") >= 2, 15, "online again after reconnecting");
             Assert.Equal(new[] { "online", "offline", "online" }, watcher.TextsOn(status));
 
-            // Switched off on purpose: a clean DISCONNECT suppresses the will, so the device says offline itself.
+            // Switched off on purpose: the device says offline itself (and, as M2Mqtt sends no DISCONNECT, the
+            // broker publishes the will too).
             rig.Device.Stop();
             rig.WaitUntil(watcher.Changed, () => watcher.TextsOn(status).Length >= 4, 10, "offline after Stop()");
             Assert.Equal("offline", watcher.TextsOn(status)[3]);

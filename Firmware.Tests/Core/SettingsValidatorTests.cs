@@ -105,6 +105,19 @@ public class SettingsValidatorTests
         Assert.Contains("bare host name", problem);
     }
 
+    [Theory]
+    [InlineData("mqtts://learner:s3cret-Pa55@abc.hivemq.cloud:8883")]
+    [InlineData("learner:s3cret-Pa55@abc.hivemq.cloud")]
+    [InlineData("mqtts://learner:s3cret-Pa55@abc.hivemq.cloud/")]
+    public void A_url_with_credentials_is_refused_without_echoing_them(string host)
+    {
+        string problem = Assert.Single(Problems(s => s.BrokerHost = host));
+        Assert.DoesNotContain("s3cret-Pa55", problem);
+        Assert.DoesNotContain("learner", problem);
+        Assert.Contains("\"abc.hivemq.cloud\"", problem); // the part that belongs here
+        Assert.Contains("BrokerUsername and BrokerPassword", problem);
+    }
+
     [Fact]
     public void Example_placeholders_count_as_not_filled_in()
     {

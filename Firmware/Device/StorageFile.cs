@@ -6,6 +6,15 @@ namespace IotyDevice.Firmware
     /// <summary>Reads a text file from the device's storage (I:\ is the internal flash on ESP32 images).</summary>
     internal static class StorageFile
     {
+        /// <summary>The file's size in bytes, without reading it. Throws IOException when it is missing.</summary>
+        public static long Length(string path)
+        {
+            using (FileStream stream = new FileStream(path, FileMode.Open, FileAccess.Read))
+            {
+                return stream.Length;
+            }
+        }
+
         /// <summary>The file's text (UTF-8). Throws IOException when it is missing or unreadable.</summary>
         /// <remarks>FileStream rather than File.ReadAllText, which older System.IO.FileSystem packages lack.</remarks>
         public static string ReadText(string path)

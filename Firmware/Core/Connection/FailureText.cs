@@ -22,6 +22,43 @@ namespace IotyDevice.Core
             }
         }
 
+        /// <summary>Four dot-separated numbers 0..255, e.g. 192.168.1.20.</summary>
+        private static bool IsIpv4Address(string host)
+        {
+            string[] parts = host.Split('.');
+            if (parts.Length != 4)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < parts.Length; i++)
+            {
+                string part = parts[i];
+                if (part.Length == 0 || part.Length > 3)
+                {
+                    return false;
+                }
+
+                int value = 0;
+                for (int j = 0; j < part.Length; j++)
+                {
+                    if (part[j] < '0' || part[j] > '9')
+                    {
+                        return false;
+                    }
+
+                    value = value * 10 + (part[j] - '0');
+                }
+
+                if (value > 255)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
         public static string ForFault(MqttTransportException e, string host, int port)
         {
             string where = host + ":" + port.ToString();
@@ -35,7 +72,8 @@ namespace IotyDevice.Core
                 case TransportFault.TlsHandshake:
                     return "MQTT: TLS handshake with " + where + " failed; is it an MQTT-over-TLS port (8883)?" + detail;
                 case TransportFault.Certificate:
-                    return "MQTT: the broker's certificate was not accepted; check CaCertificate matches your broker's CA and BrokerHost matches its certificate" + detail;
+                    return "MQTT: the broker's certificate was not accepted; check CaCertificate matches your broker's CA and BrokerHost matches its certificate" + detail
+                        + (IsIpv4Address(host) ? "; BrokerHost is an IP address; broker certificates name host names, so use the host name (the board's TLS checks names, not addresses)" : "");
                 case TransportFault.Timeout:
                     return "MQTT: " + where + " timed out; is it an MQTT-over-TLS port (8883), and is the clock right?" + detail;
                 default:

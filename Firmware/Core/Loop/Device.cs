@@ -18,6 +18,7 @@ namespace IotyDevice.Core
         private readonly MessageLine _line;
         private readonly Backoff _wifiBackoff;
         private readonly Backoff _mqttBackoff;
+        private readonly ConnectionCloser _closer;
 
         private DeviceSettings _settings;
         private string _settingsReport;
@@ -58,6 +59,7 @@ namespace IotyDevice.Core
             Random random = options.Random != null ? options.Random : new Random();
             _wifiBackoff = new Backoff(options.BackoffBaseMs, options.BackoffCapMs, random);
             _mqttBackoff = new Backoff(options.BackoffBaseMs, options.BackoffCapMs, random);
+            _closer = new ConnectionCloser(ports.Mqtt, ports.Monitor, options.CloseQuietMs, options.CloseLimitMs);
             _ports.Mqtt.SetListener(new TransportEvents(this));
         }
 
@@ -132,7 +134,11 @@ namespace IotyDevice.Core
                 OnBootPress();
             }
 
-            Supervise(now);
+            if (_closer.Poll(now))
+            {
+                Supervise(now); // never while a close waits for the library to hand over what it acknowledged
+            }
+
             return MsUntilNextStep(now);
         }
 
@@ -560,6 +566,11 @@ namespace IotyDevice.Core
                     break;
             }
 
+            if (_closer.IsPending)
+            {
+                wait = _closer.MsUntilDue(now); // the state waits until the close is done
+            }
+
             int settle = _button.MsUntilSettled(now);
             if (settle >= 0 && settle < wait)
             {
@@ -580,7 +591,8 @@ namespace IotyDevice.Core
             {
                 try
                 {
-                    // A clean disconnect suppresses the will, so say it ourselves.
+                    // Said as well as the will (M2Mqtt's Close sends no DISCONNECT, so the broker publishes it
+                    // anyway): the orderly close below gives this PUBLISH time to leave.
                     _ports.Mqtt.Publish(_statusTopic, Utf8.Encode("offline"), 1, true);
                 }
                 catch (Exception)
@@ -590,18 +602,41 @@ namespace IotyDevice.Core
             }
 
             CloseQuietly();
+
+            // The loop has stopped: finish the orderly close here, still printing what the library hands over.
+            long started = _ports.Clock.NowMs;
+            long waited = 0;
+            while (true)
+            {
+                PumpInbox();
+                long now = _ports.Clock.NowMs;
+                if (now < started + waited)
+                {
+                    now = started + waited; // a clock that stands still must not hold the stop
+                }
+                if (_closer.Poll(now))
+                {
+                    break;
+                }
+
+                int waitMs = (int)_closer.MsUntilDue(now) + 1;
+                _wakeup.Wait(waitMs);
+                waited += waitMs;
+            }
         }
 
+        /// <summary>Closes the current connection. One the library still thinks is open may hold acknowledged
+        /// messages: it is closed once they are handed over (see <see cref="ConnectionCloser"/>).</summary>
         private void CloseQuietly()
         {
-            System.Threading.Interlocked.Exchange(ref _connection, 0);
-            try
+            int connection = System.Threading.Interlocked.Exchange(ref _connection, 0);
+            if (connection != 0 && !_connectionLost.IsSet)
             {
-                _ports.Mqtt.Close();
+                _closer.CloseWhenQuiet(_ports.Clock.NowMs);
             }
-            catch (Exception)
+            else
             {
-                // Close is best effort by contract; the next Connect starts afresh.
+                _closer.CloseNow();
             }
         }
 
@@ -628,6 +663,7 @@ namespace IotyDevice.Core
             public void OnMessage(string topic, byte[] payload, int qos)
             {
                 _device._inbox.Put(topic, payload, qos > 0);
+                _device._closer.CountArrival();
                 _device._wakeup.Set();
             }
 

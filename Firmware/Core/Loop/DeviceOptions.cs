@@ -15,6 +15,13 @@ namespace IotyDevice.Core
         /// thread from hanging forever, e.g. while the loop closes the connection.</summary>
         public int InboxKeepWaitMs = 5000;
 
+        /// <summary>Closing a connection on purpose waits until no message has arrived for this long: M2Mqtt has
+        /// already acknowledged what it holds, and its Close() would throw it away.</summary>
+        public int CloseQuietMs = 250;
+
+        /// <summary>The longest such a close waits for messages to stop arriving.</summary>
+        public int CloseLimitMs = 3000;
+
         /// <summary>How long a BOOT level must hold to count; contact bounce lasts a few ms.</summary>
         public int DebounceMs = 30;
 

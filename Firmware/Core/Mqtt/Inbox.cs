@@ -7,8 +7,8 @@ namespace IotyDevice.Core
     /// When full, a QoS 0 message pushes out the oldest QoS 0 message (MQTT lets QoS 0 be lost, and for an App
     /// Builder switch the newest state matters most), or is itself dropped if only QoS 1/2 messages are waiting.
     /// A QoS 1 or 2 message was promised by the broker, e.g. the backlog kept for a persistent session: its put
-    /// waits for room instead, which holds the library's thread (MQTTnet acknowledges only after the callback, so
-    /// the broker slows down; M2Mqtt keeps the rest in its own queue). Only if the loop takes nothing for
+    /// waits for room instead, which holds the library's dispatch thread (M2Mqtt has already acknowledged it and
+    /// keeps the rest in its own unbounded queue; the host transport does the same). Only if the loop takes nothing for
     /// <c>keepWaitMs</c> is the oldest message dropped, so no thread is stuck for good. Every drop is counted.</summary>
     public class Inbox
     {

@@ -32,7 +32,14 @@ namespace IotyDevice.Core
 
             if (RequireFilled(errors, "BrokerHost", s.BrokerHost, "your broker's host name, e.g. abc123.s1.eu.hivemq.cloud"))
             {
-                if (s.BrokerHost.IndexOf("://") >= 0 || s.BrokerHost.IndexOf('/') >= 0 || s.BrokerHost.IndexOf(':') >= 0
+                int at = s.BrokerHost.LastIndexOf('@');
+                if (at >= 0)
+                {
+                    // Pasted from a URL with credentials: name only the host part, never echo the rest.
+                    errors.Add("BrokerHost: has a user name or password in it (before the @); put only the host name here, \""
+                        + HostPart(s.BrokerHost.Substring(at + 1)) + "\", and the credentials in BrokerUsername and BrokerPassword");
+                }
+                else if (s.BrokerHost.IndexOf("://") >= 0 || s.BrokerHost.IndexOf('/') >= 0 || s.BrokerHost.IndexOf(':') >= 0
                     || s.BrokerHost.IndexOf(' ') >= 0)
                 {
                     errors.Add("BrokerHost: \"" + s.BrokerHost + "\" is not a bare host name; remove any mqtts://, :port, path or spaces (the port goes in BrokerPort)");
@@ -153,6 +160,18 @@ namespace IotyDevice.Core
         }
 
         // settings.example.json marks every value a learner must change as <like this>.
+        /// <summary>The host name at the start of <paramref name="text"/>: up to a ':' (port) or '/' (path).</summary>
+        private static string HostPart(string text)
+        {
+            int end = 0;
+            while (end < text.Length && text[end] != ':' && text[end] != '/')
+            {
+                end++;
+            }
+
+            return text.Substring(0, end);
+        }
+
         private static bool IsPlaceholder(string value)
         {
             return value.Length >= 2 && value[0] == '<' && value[value.Length - 1] == '>';

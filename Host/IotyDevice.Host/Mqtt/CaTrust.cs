@@ -17,6 +17,10 @@ namespace IotyDevice.Host.Mqtt
     /// exactly what the device is told to trust.</summary>
     public sealed class CaTrust
     {
+        /// <summary>id-kp-serverAuth. mbedTLS (mbedtls_ssl_check_cert_usage) refuses a server certificate whose
+        /// extended key usage is present without it; the chain below asks the same.</summary>
+        private static readonly Oid ServerAuth = new Oid("1.3.6.1.5.5.7.3.1");
+
         private readonly X509Certificate2Collection _roots; // null = trust the OS store (DeviceCaStore)
         private readonly string _caName;
         private readonly string _host;
@@ -53,6 +57,9 @@ namespace IotyDevice.Host.Mqtt
             var roots = new X509Certificate2Collection();
             try
             {
+                long bytes = new FileInfo(path).Length; // looked at before it is read, as on the board
+                if (bytes > CaCertificateFile.MaxBytes)
+                    throw new MqttTransportException(TransportFault.Certificate, CaCertificateFile.TooLarge(path, bytes), null);
                 roots.ImportFromPemFile(path);
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is CryptographicException)
@@ -104,14 +111,20 @@ namespace IotyDevice.Host.Mqtt
                 chain.ChainPolicy.CustomTrustStore.AddRange(_roots);
                 chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck; // the device does not check revocation either
                 chain.ChainPolicy.DisableCertificateDownloads = true;
+                chain.ChainPolicy.ApplicationPolicy.Add(ServerAuth);
                 if (e.Chain != null)
                 {
                     foreach (X509ChainElement element in e.Chain.ChainElements) chain.ChainPolicy.ExtraStore.Add(element.Certificate);
                     chain.ChainPolicy.ExtraStore.AddRange(e.Chain.ChainPolicy.ExtraStore);
                 }
                 var leaf = e.Certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(e.Certificate.GetRawCertData());
-                return chain.Build(leaf)
-                    || Refuse("certificate does not chain to the CA in " + _caName + " (" + Describe(chain) + ")");
+                if (chain.Build(leaf)) return true;
+                foreach (X509ChainStatus status in chain.ChainStatus)
+                {
+                    if (status.Status == X509ChainStatusFlags.NotValidForUsage)
+                        return Refuse("certificate is not issued for TLS servers (its extended key usage lacks serverAuth); the broker needs a server certificate");
+                }
+                return Refuse("certificate does not chain to the CA in " + _caName + " (" + Describe(chain) + ")");
             }
         }
 
