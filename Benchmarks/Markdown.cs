@@ -86,10 +86,10 @@ public static class Markdown
         md.AppendLine($"  PUBACK, queue → dispatch thread → queue → a thread asleep in AutoResetEvent.WaitOne(500)) has median / p99 {shape.Baseline} against");
         md.AppendLine($"  the core's {shape.Device} (row 1c, {shape.Comparison}). The raw client stamps on MQTTnet's own thread with no hand-off at all, so");
         md.AppendLine("  the ratio to it (row 1b) measures two thread wake-ups on a machine whose 2 cores also run the broker, the publisher, the raw");
-        md.AppendLine("  client and whatever else is loaded; when either core is busy a woken thread waits for a time slice. A different wake-up");
-        md.AppendLine("  primitive does not help: AutoResetEvent, ManualResetEventSlim, SemaphoreSlim and Monitor.Wait/Pulse all hand over in ~12–15 µs");
-        md.AppendLine("  median on this machine and all show millisecond outliers under load (a two-thread ping-pong measured while writing this");
-        md.AppendLine("  section, not part of the bench), and AutoResetEvent is what the board's mscorlib has.");
+        md.AppendLine("  client and whatever else is loaded; when either core is busy a woken thread waits for a time slice. Row 1g has that price");
+        md.AppendLine($"  alone, two threads and nothing else: {Get("1g")?.Device} (median / p99 / max) with AutoResetEvent; the other primitives");
+        md.AppendLine("  a host could use (ManualResetEventSlim, SemaphoreSlim, Monitor.Wait/Pulse, section 1's notes) are no better, so Wakeup.cs");
+        md.AppendLine("  stays as it is (AutoResetEvent is also what the board's mscorlib has).");
         md.AppendLine($"- **Presses**: the core's p99 after the debounce is {boot.Device} against {boot.Baseline} for a bare publish (row 2b, {boot.Comparison});");
         md.AppendLine($"  a bare publish after the same kind of timed wait without the core has {timed.Baseline} (median / p99, row 2c, core {timed.Device}).");
         md.AppendLine("  A debounce on a timed wait (rather than a busy loop) needs a timer wake-up of a sleeping thread, and that wake-up's tail is the");

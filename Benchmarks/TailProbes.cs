@@ -149,3 +149,55 @@ public readonly record struct Sample(double Value, bool Gc, bool Jit)
 
     public static List<double> Values(List<Sample> samples) => samples.Select(s => s.Value).ToList();
 }
+
+/// <summary>Row 1g: one thread wakes another and nothing else (no MQTT, no TLS): the machine's own hand-off latency, with the
+/// primitives a host could use. The waker stamps and sets after a 1–3 ms pause (the waiter is asleep, as the loop is); the
+/// waiter stamps when its wait returns.</summary>
+public static class HandOffProbe
+{
+    public static (string Name, List<double> Us)[] Run(int rounds)
+    {
+        var are = new AutoResetEvent(false);
+        var mres = new ManualResetEventSlim(false, 0);
+        var sem = new SemaphoreSlim(0);
+        object gate = new();
+        bool flag = false;
+        return new[]
+        {
+            ("AutoResetEvent (Wakeup's)", Measure(rounds, () => are.Set(), ms => are.WaitOne(ms, false))),
+            ("ManualResetEventSlim, no spin", Measure(rounds, () => mres.Set(), ms => { bool ok = mres.Wait(ms); if (ok) mres.Reset(); return ok; })),
+            ("SemaphoreSlim", Measure(rounds, () => sem.Release(), ms => sem.Wait(ms))),
+            ("Monitor.Wait/Pulse", Measure(rounds, () => { lock (gate) { flag = true; Monitor.Pulse(gate); } },
+                ms => { lock (gate) { if (!flag) Monitor.Wait(gate, ms); bool was = flag; flag = false; return was; } })),
+        };
+    }
+
+    private static List<double> Measure(int rounds, Action set, Func<int, bool> wait)
+    {
+        const int warmup = 50;
+        long setAt = 0;
+        var us = new List<double>();
+        using var handled = new SemaphoreSlim(0);
+        var waiter = new Thread(() =>
+        {
+            for (int i = 0; i < warmup + rounds; i++)
+            {
+                while (!wait(500)) { }
+                long now = Stopwatch.GetTimestamp();
+                if (i >= warmup) us.Add(Stats.TicksToMicroseconds(now - Volatile.Read(ref setAt)));
+                handled.Release();
+            }
+        }) { IsBackground = true, Name = "hand-off probe" };
+        waiter.Start();
+        var random = new Random(3);
+        for (int i = 0; i < warmup + rounds; i++)
+        {
+            Thread.Sleep(1 + random.Next(3));
+            Volatile.Write(ref setAt, Stopwatch.GetTimestamp());
+            set();
+            if (!handled.Wait(5000)) break;
+        }
+        waiter.Join(5000);
+        return us;
+    }
+}
