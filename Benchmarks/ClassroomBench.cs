@@ -482,7 +482,7 @@ public static class ClassroomBench
             + $"(BackoffBaseMs {o.BackoffBaseMs}, StableConnectionMs {o.StableConnectionMs}, DebounceMs {o.DebounceMs}). Beside them, N bare MQTTnet 5 clients "
             + "(clean session, QoS 1 subscription to raw/topic1, a handler that only stamps the time). Before anything is counted, 10 throwaway boards and 10 bare "
             + "clients exchange 20 messages and a press on a broker of their own (JIT, one-time statics, shared buffer pools). Board start-up (all new boards started at once → every SUBSCRIBE in the broker's log): "
-            + string.Join(", ", steps.Select(s => $"N = {s.N} {s.StartSeconds:0.0} s")) + ".");
+            + string.Join(", ", steps.Select(s => $"N = {s.N} {Stats.Ms(s.StartSeconds * 1000)}")) + ".");
         report.Note(Section, sb.ToString());
 
         report.Note(Section, "**Fan-out.** Each round the App Builder peer publishes one QoS 1 message (\"f<round>\") to topic1 and one to raw/topic1, in a "
@@ -529,7 +529,7 @@ public static class ClassroomBench
 
     private static string WhyTail(List<Step> steps)
     {
-        Step one = steps[0], last = steps[^1];
+        Step one = steps.Count > 1 ? steps[1] : steps[0], last = steps[^1]; // N = 1 has no spread
         double cpuBoard = last.DeviceCpuMs * 1000 / last.Device.Count, cpuBare = last.BareCpuMs * 1000 / last.Bare.Count;
         int cores = Environment.ProcessorCount;
         return $"One publish becomes N deliveries: Mosquitto (one thread) encrypts and writes them one after the other, and the N receiving clients share "

@@ -106,7 +106,7 @@ public static class Markdown
               + "\nraising OnMessage on MQTTnet's thread before the PUBACK, as before branch `host`: one hand-off less, but no longer M2Mqtt's order)."
             : "In this run the core's tail is above that of the same shape without it ("
               + (sameShape1 ? "" : $"messages: p99 {Stats.Us(d1)} vs {Stats.Us(h1)}; ") + (sameShape2 ? "" : $"presses: p99 {Stats.Ms(d2)} vs {Stats.Ms(t2)}; ")
-              + "\nsee row 1d for which part); on a loaded machine single p99s move a lot from run to run, so compare with a rerun on a quiet machine.");
+              + "\nrows 1d and 2c show which part); on a loaded machine single p99s move a lot from run to run, so compare with a rerun on a quiet machine.");
         md.AppendLine();
     }
 
