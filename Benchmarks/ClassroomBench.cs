@@ -493,7 +493,7 @@ public static class ClassroomBench
                 + $"boards {P(s.Device)}, bare {P(s.Bare)}, first → last arrival within a round (median) boards {Stats.Us(Stats.Median(s.DeviceSpread))}, bare {Stats.Us(Stats.Median(s.BareSpread))}"))
             + ".");
 
-        report.Note(Section, "**Why the fan-out tail grows.** " + WhyTail(steps, report.Figure("1.wakeup.cpu")));
+        report.Note(Section, "**Why the fan-out tail grows.** " + WhyTail(steps));
 
         report.Note(Section, $"**Presses.** Every board's SimulatedButton.Press() in one loop (which sets each core's Wakeup, as the GPIO interrupt does), held "
             + $"{o.DebounceMs * 2 + 20} ms, released; the App Builder peer counts \"hello\" on topic2; time from the first Press() to the last hello, minus DebounceMs = {o.DebounceMs}. "
@@ -527,7 +527,7 @@ public static class ClassroomBench
             + string.Join("; ", steps.Select(s => $"N = {s.N}: boards {Stats.Us(s.DeviceCpuMs * 1000 / s.Device.Count)}, bare {Stats.Us(s.BareCpuMs * 1000 / s.Bare.Count)}")) + ".");
     }
 
-    private static string WhyTail(List<Step> steps, double wakeupCpuUs)
+    private static string WhyTail(List<Step> steps)
     {
         Step one = steps.Count > 1 ? steps[1] : steps[0], last = steps[^1]; // N = 1 has no spread
         double cpuBoard = last.DeviceCpuMs * 1000 / last.Device.Count, cpuBare = last.BareCpuMs * 1000 / last.Bare.Count;
@@ -541,10 +541,7 @@ public static class ClassroomBench
             + $"{Stats.Ms(last.N * cpuBoard / cores / 1000)} against {Stats.Ms(last.N * cpuBare / cores / 1000)}. The difference is the firmware's shape, not the core's "
             + "code (section 3: the core allocates nothing per message; row 1d: Put + Set and the loop's take and format are microseconds): each message "
             + "wakes two more threads per board (MqttNetTransport's dispatch thread, as M2Mqtt has, then the board's loop thread), and each wake-up is a "
-            + "futex call and a context switch on a 2-core VM"
-            + (double.IsNaN(wakeupCpuUs) ? "" : $" (row 1g: ≈ {Stats.Us(wakeupCpuUs)} of CPU per wake-up of a sleeping thread here, so two of them ≈ {Stats.Us(2 * wakeupCpuUs)} "
-                + $"of the {Stats.Us(cpuBoard - cpuBare)} difference)")
-            + ". On a real classroom every board has its own CPU for that; only the broker and the network "
+            + "futex call and a context switch on a 2-core VM. On a real classroom every board has its own CPU for that; only the broker and the network "
             + "are shared, and for those the bare clients' spread is the measure.";
     }
 

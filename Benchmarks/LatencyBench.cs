@@ -193,13 +193,11 @@ public static class LatencyBench
         var results = HandOffProbe.Run(rounds);
         List<double> ours = results[0].Us;
         report.Add(new Row("1g", "one thread waking another, nothing else: median / p99 / max", $"{Stats.Us(Stats.Median(ours))} / {Stats.Us(Stats.P99(ours))} / {Stats.Us(ours.DefaultIfEmpty(double.NaN).Max())}",
-            "", $"AutoResetEvent (Wakeup's); CPU {Stats.Us(results[0].CpuUsPerRound / 3)} a wake-up", "", Verdict.Info));
-        report.Figures["1.wakeup.cpu"] = results[0].CpuUsPerRound / 3;
+            "", "AutoResetEvent (Wakeup's)", "", Verdict.Info));
         report.Note(Section1, $"Row 1g: two threads of this process and nothing else, {rounds} hand-offs per primitive after 50 warm-up ones ({clock.Elapsed.TotalSeconds:0.0} s): "
             + "the waker pauses 1–3 ms (the waiter is asleep, as the loop is), stamps and signals; the waiter stamps when its wait returns. Median / p99 / max: "
-            + string.Join("; ", results.Select(r => $"{r.Name} {Stats.Us(Stats.Median(r.Us))} / {Stats.Us(Stats.P99(r.Us))} / {Stats.Us(r.Us.DefaultIfEmpty(double.NaN).Max())}, "
-                + $"process CPU {Stats.Us(r.CpuUsPerRound)} a round"))
-            + " (a round is three wake-ups of a sleeping thread: the waker's timer, the hand-off, the answer back). This is the machine's price of a hand-off, which the firmware's design pays twice per message (MqttNetTransport's dispatch thread, the loop), "
+            + string.Join("; ", results.Select(r => $"{r.Name} {Stats.Us(Stats.Median(r.Us))} / {Stats.Us(Stats.P99(r.Us))} / {Stats.Us(r.Us.DefaultIfEmpty(double.NaN).Max())}"))
+            + ". This is the machine's price of a hand-off, which the firmware's design pays twice per message (MqttNetTransport's dispatch thread, the loop), "
             + "and which no other primitive removes; AutoResetEvent is also what nanoFramework's mscorlib offers.");
         report.Figures["1.handoff.alone.p99"] = Stats.P99(ours);
     }

@@ -155,7 +155,7 @@ public readonly record struct Sample(double Value, bool Gc, bool Jit)
 /// waiter stamps when its wait returns.</summary>
 public static class HandOffProbe
 {
-    public static (string Name, List<double> Us, double CpuUsPerRound)[] Run(int rounds)
+    public static (string Name, List<double> Us)[] Run(int rounds)
     {
         var are = new AutoResetEvent(false);
         var mres = new ManualResetEventSlim(false, 0);
@@ -164,19 +164,16 @@ public static class HandOffProbe
         bool flag = false;
         return new[]
         {
-            Named("AutoResetEvent (Wakeup's)", Measure(rounds, () => are.Set(), ms => are.WaitOne(ms, false))),
-            Named("ManualResetEventSlim, no spin", Measure(rounds, () => mres.Set(), ms => { bool ok = mres.Wait(ms); if (ok) mres.Reset(); return ok; })),
-            Named("SemaphoreSlim", Measure(rounds, () => sem.Release(), ms => sem.Wait(ms))),
-            Named("Monitor.Wait/Pulse", Measure(rounds, () => { lock (gate) { flag = true; Monitor.Pulse(gate); } },
+            ("AutoResetEvent (Wakeup's)", Measure(rounds, () => are.Set(), ms => are.WaitOne(ms, false))),
+            ("ManualResetEventSlim, no spin", Measure(rounds, () => mres.Set(), ms => { bool ok = mres.Wait(ms); if (ok) mres.Reset(); return ok; })),
+            ("SemaphoreSlim", Measure(rounds, () => sem.Release(), ms => sem.Wait(ms))),
+            ("Monitor.Wait/Pulse", Measure(rounds, () => { lock (gate) { flag = true; Monitor.Pulse(gate); } },
                 ms => { lock (gate) { if (!flag) Monitor.Wait(gate, ms); bool was = flag; flag = false; return was; } })),
         };
     }
 
-    private static (string, List<double>, double) Named(string name, (List<double> Us, double Cpu) r) => (name, r.Us, r.Cpu);
-
-    private static (List<double>, double) Measure(int rounds, Action set, Func<int, bool> wait)
+    private static List<double> Measure(int rounds, Action set, Func<int, bool> wait)
     {
-        TimeSpan cpu0 = TimeSpan.Zero;
         const int warmup = 50;
         long setAt = 0;
         var us = new List<double>();
@@ -195,13 +192,12 @@ public static class HandOffProbe
         var random = new Random(3);
         for (int i = 0; i < warmup + rounds; i++)
         {
-            if (i == warmup) cpu0 = Environment.CpuUsage.TotalTime;
             Thread.Sleep(1 + random.Next(3));
             Volatile.Write(ref setAt, Stopwatch.GetTimestamp());
             set();
             if (!handled.Wait(5000)) break;
         }
         waiter.Join(5000);
-        return (us, (Environment.CpuUsage.TotalTime - cpu0).TotalMicroseconds / rounds);
+        return us;
     }
 }
