@@ -99,12 +99,14 @@ public static class Markdown
         double d1 = report.Figure("1.device.p99"), h1 = report.Figure("1.handoff.p99"), d2 = report.Figure("2.device.p99"), t2 = report.Figure("2.timed.p99");
         bool sameShape1 = d1 <= 1.5 * h1, sameShape2 = d2 <= t2 + 1.0;
         bool bothMet = p99.Verdict == Verdict.Met && boot.Verdict == Verdict.Met;
-        if (bothMet) md.AppendLine("Both single-board p99 targets (rows 1b and 2b) are met in this run.");
+        string verdicts = bothMet ? "Both single-board p99 targets (rows 1b and 2b) are met in this run"
+            : "Rows 1b and 2b are " + (p99.Verdict == Verdict.Met ? "met" : "missed") + " and " + (boot.Verdict == Verdict.Met ? "met" : "missed") + " in this run";
         md.AppendLine(sameShape1 && sameShape2
-            ? "So in this run the same shape without the core has the same tail (within ×1.5 for messages, +1 ms for presses): where rows 1b and 2b"
-              + "\nmiss, it is the machine and the design, not the core's code. Cutting it further would take a design change (e.g. MqttNetTransport"
-              + "\nraising OnMessage on MQTTnet's thread before the PUBACK, as before branch `host`: one hand-off less, but no longer M2Mqtt's order)."
-            : "In this run the core's tail is above that of the same shape without it ("
+            ? verdicts + ", and the same shape without the core has the same tail (within ×1.5 for messages, +1 ms for presses): what"
+              + "\nseparates the core from the raw client is the machine and the design, not the core's code. Cutting that further would take a design"
+              + "\nchange (e.g. MqttNetTransport raising OnMessage on MQTTnet's thread before the PUBACK, as before branch `host`: one hand-off less,"
+              + "\nbut no longer M2Mqtt's order)."
+            : verdicts + "; the core's tail is above that of the same shape without it ("
               + (sameShape1 ? "" : $"messages: p99 {Stats.Us(d1)} vs {Stats.Us(h1)}; ") + (sameShape2 ? "" : $"presses: p99 {Stats.Ms(d2)} vs {Stats.Ms(t2)}; ")
               + "\nrows 1d and 2c show which part); on a loaded machine single p99s move a lot from run to run, so compare with a rerun on a quiet machine.");
         md.AppendLine();
