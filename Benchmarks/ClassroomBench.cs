@@ -115,13 +115,13 @@ public static class ClassroomBench
     private static Memory MemoryByRemoval<T>(List<T> members, int small, Action<T> dispose)
     {
         int large = members.Count;
-        long all = LiveHeap();
+        long all = SettledHeap();
         Parallel.ForEach(members.Skip(small).ToList(), new ParallelOptions { MaxDegreeOfParallelism = 16 }, dispose);
         members.RemoveRange(small, large - small);
-        long few = LiveHeap();
+        long few = SettledHeap();
         Parallel.ForEach(members.ToList(), new ParallelOptions { MaxDegreeOfParallelism = 16 }, dispose);
         members.Clear();
-        long none = LiveHeap();
+        long none = SettledHeap();
         return new Memory(small, (few - none) / (double)small, large, (all - none) / (double)large);
     }
 
@@ -510,7 +510,8 @@ public static class ClassroomBench
             + $"after the kill ({storm.Connects} for {storm.Boards} boards), per 100 ms since the kill: " + Histogram(storm.Bins) + ". First retry delays the boards chose "
             + $"(\"MQTT: next try in\", 0.1 s steps): from {Stats.Ms(storm.FirstRetryMs.DefaultIfEmpty(double.NaN).Min())} to {Stats.Ms(storm.FirstRetryMs.DefaultIfEmpty(double.NaN).Max())}.");
 
-        report.Note(Section, "**Memory.** Live managed heap = GC.GetTotalMemory(true) after two forced, blocking, compacting gen-2 collections. "
+        report.Note(Section, "**Memory.** Live managed heap = GC.GetTotalMemory(true) after two forced, blocking, compacting gen-2 collections, repeated "
+            + "300 ms apart until two readings agree within 2 KiB (what a disposed client still has in flight lets go). "
             + $"Taken by removal at the end: with all {boardMemory.Large} boards online (after the storm), after disposing all but the first {boardMemory.Small}, and "
             + $"after disposing those too; per board = (heap with them − heap without any) / N. The bare clients the same way before the storm. So what the process "
             + "keeps whatever the class does (thread-pool threads and the buffers their thread-local pools hold, which the first connections bring) is in all "
@@ -566,6 +567,21 @@ public static class ClassroomBench
         {
             return "unknown";
         }
+    }
+
+    /// <summary>The live heap once it has stopped shrinking: what a disposed client still has in flight (its receive loop
+    /// ending on the closed socket, a timer or a task about to complete) lets go within a few hundred milliseconds.</summary>
+    private static long SettledHeap()
+    {
+        long last = LiveHeap();
+        for (int i = 0; i < 10; i++)
+        {
+            Thread.Sleep(300);
+            long now = LiveHeap();
+            if (Math.Abs(now - last) < 2048) return now;
+            last = now;
+        }
+        return last;
     }
 
     private static long LiveHeap()
