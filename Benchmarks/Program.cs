@@ -57,7 +57,7 @@ try
 {
     Section(SettingsBench.Section, () => SettingsBench.Run(report, quick ? 300 : 3000));
     Section(AllocationBench.Section, () => AllocationBench.Run(report));
-    Section(LatencyBench.Section1 + " / " + LatencyBench.Section2, () => LatencyBench.Run(report, quick ? 60 : 400, quick ? 20 : 150));
+    Section(LatencyBench.Section1 + " / " + LatencyBench.Section2, () => LatencyBench.Run(report, quick ? 60 : 600, quick ? 20 : 300));
     Section(FloodBench.Section, () => FloodBench.Run(report, quick ? new[] { 2_000, 20_000 } : new[] { 10_000, 100_000 }));
     Section(ReconnectBench.Section, () => ReconnectBench.Run(report, quick ? 2 : 5));
     Section(ClassroomBench.Section, () => ClassroomBench.Run(report, quick));
