@@ -68,11 +68,12 @@ public sealed class PortContractTests
     private static MosquittoBroker PacketLoggingBroker(string name) =>
         new(name, new BrokerOptions { LogTypes = new[] { "all" } });
 
-    private static void Subscribed(MosquittoBroker broker, MqttNetTransport transport, int count)
+    /// <summary>Subscribes and waits for the SUBACK event, so it comes before any message the test sends.</summary>
+    private static void Subscribed(MosquittoBroker broker, MqttNetTransport transport, Listener listener, int count)
     {
         transport.Subscribe("topic1", 1);
-        Wait.Until(broker.Changed, () => broker.CountLog(ClientId + " 1 topic1") >= count, TimeSpan.FromSeconds(5),
-            "the broker to log the subscription", broker.LogText);
+        Wait.Until(listener.Changed, () => listener.Names.Count(n => n == "suback 1") >= count, TimeSpan.FromSeconds(5),
+            "the SUBACK", broker.LogText);
     }
 
     private static int Pubacks(MosquittoBroker broker) => broker.CountLog("Received PUBACK from " + ClientId);
@@ -88,7 +89,7 @@ public sealed class PortContractTests
         Report.OnFailure(broker.LogText, () =>
         {
             Assert.True(transport.Connect(Request(broker.Port)).IsAccepted);
-            Subscribed(broker, transport, 1);
+            Subscribed(broker, transport, listener, 1);
             listener.Release.Reset();
             foreach (string text in new[] { "m1", "m2", "m3" }) peer.Publish("topic1", text, qos: 1);
 
@@ -100,7 +101,7 @@ public sealed class PortContractTests
             transport.Close();
             listener.Release.Set();
             Assert.True(transport.Connect(Request(broker.Port)).IsAccepted);
-            Subscribed(broker, transport, 2);
+            Subscribed(broker, transport, listener, 2);
             peer.Publish("topic1", "marker", qos: 1);
             Wait.Until(listener.Changed, () => listener.Names.Contains("topic1:marker"), TimeSpan.FromSeconds(5), "the marker", broker.LogText);
             Assert.Equal(new[] { "topic1:m1", "topic1:marker" }, listener.Names.Where(n => n.StartsWith("topic1:")));
@@ -118,7 +119,7 @@ public sealed class PortContractTests
         Report.OnFailure(broker.LogText, () =>
         {
             Assert.True(transport.Connect(Request(broker.Port)).IsAccepted);
-            Subscribed(broker, transport, 1);
+            Subscribed(broker, transport, listener, 1);
             transport.Publish("topic2", Encoding.UTF8.GetBytes("hello"), 1, false);
             Wait.Until(listener.Changed, () => listener.Names.Contains("puback True"), TimeSpan.FromSeconds(5), "the PUBACK of hello", broker.LogText);
 

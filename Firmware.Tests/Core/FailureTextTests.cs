@@ -13,7 +13,7 @@ public sealed class FailureTextTests
     [InlineData("10.0.0.1")]
     public void A_certificate_refused_for_an_IP_address_says_certificates_name_host_names(string ip)
     {
-        Assert.Contains("BrokerHost is an IP address; broker certificates name host names", CertificateRefused(ip));
+        Assert.Contains("BrokerHost is an IP address, but broker certificates name host names: use the host name", CertificateRefused(ip));
     }
 
     [Theory]

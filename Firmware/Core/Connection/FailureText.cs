@@ -73,7 +73,7 @@ namespace IotyDevice.Core
                     return "MQTT: TLS handshake with " + where + " failed; is it an MQTT-over-TLS port (8883)?" + detail;
                 case TransportFault.Certificate:
                     return "MQTT: the broker's certificate was not accepted; check CaCertificate matches your broker's CA and BrokerHost matches its certificate" + detail
-                        + (IsIpv4Address(host) ? "; BrokerHost is an IP address; broker certificates name host names, so use the host name (the board's TLS checks names, not addresses)" : "");
+                        + (IsIpv4Address(host) ? "; BrokerHost is an IP address, but broker certificates name host names: use the host name the certificate was issued for" : "");
                 case TransportFault.Timeout:
                     return "MQTT: " + where + " timed out; is it an MQTT-over-TLS port (8883), and is the clock right?" + detail;
                 default:
