@@ -38,6 +38,11 @@ public sealed class BenchReport
 
     public void Note(string section, string text) => _notes.Add((section, text));
 
+    /// <summary>Raw figures one section leaves for the report's prose (e.g. "1.device.p99"), NaN when absent.</summary>
+    public Dictionary<string, double> Figures { get; } = new();
+
+    public double Figure(string name) => Figures.TryGetValue(name, out double v) ? v : double.NaN;
+
     /// <summary>A target that was not met, with the reason (shown in its own section of BENCHMARKS.md).</summary>
     public void Missed(string text) => _missed.Add(text);
 

@@ -41,13 +41,14 @@ public static class Live
 
     /// <summary>The real core on the host adapters against <paramref name="broker"/>, running Device.Run() on its own
     /// thread, returned once the broker has logged its SUBSCRIBE to topic1 (only then do messages reach it).</summary>
-    public static DeviceUnderTest StartDevice(MosquittoBroker broker, string name, Action<DeviceOptions> edit = null)
+    public static DeviceUnderTest StartDevice(MosquittoBroker broker, string name, Action<DeviceOptions> edit = null,
+        Func<IMqttTransport, IMqttTransport> wrapTransport = null)
     {
         var device = new DeviceUnderTest(name, broker.DeviceSettings(), o =>
         {
             FirmwareDefaults(o);
             edit?.Invoke(o);
-        });
+        }, wrapTransport: wrapTransport);
         try
         {
             device.ExtraTranscript = broker.LogText;
@@ -63,9 +64,12 @@ public static class Live
         }
     }
 
-    public static void WaitForSubscriptions(MosquittoBroker broker, int count) =>
-        Wait.Until(broker.Changed, () => broker.CountLog(ClientId + " 1 topic1") >= count, TimeSpan.FromSeconds(30),
-            count + " SUBSCRIBE(s) to topic1 from " + ClientId + " in the broker log", broker.LogText);
+    public static void WaitForSubscriptions(MosquittoBroker broker, int count, string clientId = null)
+    {
+        clientId ??= ClientId;
+        Wait.Until(broker.Changed, () => broker.CountLog(clientId + " 1 topic1") >= count, TimeSpan.FromSeconds(30),
+            count + " SUBSCRIBE(s) to topic1 from " + clientId + " in the broker log", broker.LogText);
+    }
 
     /// <summary>The number at the end of a line such as "Received on topic1: r123" (-1 if none), without allocating.</summary>
     public static int TrailingNumber(char[] chars, int count)

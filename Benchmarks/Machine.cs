@@ -23,6 +23,20 @@ public static class Machine
         yield return ("MQTTnet", typeof(MQTTnet.MqttClientFactory).Assembly.GetName().Version?.ToString() ?? "unknown");
     }
 
+    /// <summary>/proc/loadavg's 1, 5 and 15 minute load averages and running/all tasks, e.g. "0.61 0.46 0.21 (1/93 tasks)".</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            string[] f = File.ReadAllText("/proc/loadavg").Split(' ');
+            return $"{f[0]} {f[1]} {f[2]} ({f[3]} running/all tasks)";
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+
     /// <summary>The tiered-JIT settings this process runs with (environment or runtimeconfig).</summary>
     public static string JitSettings()
     {

@@ -34,6 +34,8 @@ public static class Stats
 
     public static string Bytes(double b) => double.IsNaN(b) ? "n/a" : b.ToString(Math.Abs(b) < 10 && b != Math.Floor(b) ? "0.00" : "0", CultureInfo.InvariantCulture) + " B";
 
+    public static string SignedBytes(double b) => (b < 0 ? "−" : "+") + Bytes(Math.Abs(b));
+
     public static string MiB(long bytes) => (bytes / (1024.0 * 1024.0)).ToString("0.0", CultureInfo.InvariantCulture) + " MiB";
 
     public static string Ratio(double r) => double.IsNaN(r) ? "n/a" : "×" + r.ToString("0.00", CultureInfo.InvariantCulture);

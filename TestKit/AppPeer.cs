@@ -21,12 +21,16 @@ public sealed class AppPeer : IDisposable
     /// <summary>Called on MQTTnet's thread with each received message, before this peer does anything with it.</summary>
     public Action<MqttApplicationMessageReceivedEventArgs> OnMessage { get; set; }
 
+    /// <summary>False: messages only reach <see cref="OnMessage"/> and are not kept (a benchmark's many peers stay small).</summary>
+    public bool KeepReceived { get; set; } = true;
+
     private AppPeer(IMqttClient client)
     {
         _client = client;
         _client.ApplicationMessageReceivedAsync += e =>
         {
             OnMessage?.Invoke(e);
+            if (!KeepReceived) return Task.CompletedTask;
             _received.Enqueue((e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray(), e.ApplicationMessage.Retain));
             Changed.Pulse();
             return Task.CompletedTask;
@@ -89,6 +93,11 @@ public sealed class AppPeer : IDisposable
 
     public void Publish(string topic, string text, int qos = 1, bool retain = false) =>
         Publish(topic, System.Text.Encoding.UTF8.GetBytes(text), qos, retain);
+
+    /// <summary>Starts a publish and returns at once; for QoS 1 the task ends with the broker's PUBACK.</summary>
+    public Task PublishAsync(string topic, byte[] payload, int qos) =>
+        _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload)
+            .WithQualityOfServiceLevel((MqttQualityOfServiceLevel)qos).Build());
 
     /// <summary>Starts a publish without waiting (for floods); returns the task to await at the end.</summary>
     public Task PublishFast(string topic, byte[] payload) =>

@@ -31,8 +31,10 @@ public sealed class DeviceUnderTest : IDisposable
     /// <param name="settings">The settings.json fields, usually <see cref="MosquittoBroker.DeviceSettings"/>.</param>
     /// <param name="lesson">The lesson to run; null runs Firmware/Lesson.cs, as the board does.</param>
     /// <param name="editOptions">Changes the tuning; the defaults here shorten the backoff to 100 ms..1 s.</param>
+    /// <param name="wrapTransport">What the core gets instead of <see cref="Transport"/> itself, e.g. a benchmark's
+    /// decorator that timestamps the listener calls; null hands it the transport.</param>
     public DeviceUnderTest(string name, Dictionary<string, object> settings, Action<DeviceOptions> editOptions = null,
-        byte[] mac = null, int connectTimeoutMs = 3000, ILesson lesson = null)
+        byte[] mac = null, int connectTimeoutMs = 3000, ILesson lesson = null, Func<IMqttTransport, IMqttTransport> wrapTransport = null)
     {
         SettingsPath = MosquittoBroker.WriteSettingsFile(Path.Combine(Artifacts.RunDirectory(name + "-device"), "settings.json"), settings);
 
@@ -45,7 +47,7 @@ public sealed class DeviceUnderTest : IDisposable
         var ports = new DevicePorts
         {
             Network = Network,
-            Mqtt = Transport,
+            Mqtt = wrapTransport == null ? Transport : wrapTransport(Transport),
             Button = Button,
             Clock = new SystemClock(),
             Monitor = Monitor,

@@ -21,6 +21,9 @@ public sealed class BrokerOptions
     /// <summary>mosquitto log_type lines; "information" is needed (the fixture waits for its "running" line);
     /// "all" adds per-packet lines (too many for a flood).</summary>
     public string[] LogTypes { get; init; } = { "error", "warning", "notice", "information", "subscribe" };
+
+    /// <summary>Further mosquitto.conf lines (e.g. "max_queued_messages 1000"), written before the listener.</summary>
+    public string[] ExtraConfig { get; init; } = Array.Empty<string>();
 }
 
 /// <summary>A real Mosquitto on 127.0.0.1 for one test or benchmark: TLS (1.2 minimum) with a throwaway CA, a password file
@@ -98,6 +101,7 @@ public sealed class MosquittoBroker : IDisposable
         {
             conf.AppendLine("persistence false");
         }
+        foreach (string line in _options.ExtraConfig) conf.AppendLine(line);
         conf.AppendLine("listener " + Port + " 127.0.0.1");
         conf.AppendLine("set_tcp_nodelay true");
         if (_options.Tls)

@@ -4,8 +4,10 @@
 #      scripts/test.sh does, leaving the packaged mosquitto service stopped;
 #   2. builds Benchmarks/ in Release;
 #   3. runs every section against real Mosquitto brokers over TLS on 127.0.0.1 (started by the bench), prints the
-#      table and writes BENCHMARKS.md at the repository root (with the machine and the date).
-# Bounded: the bench stops itself after 8 minutes, and this script kills it at 9.
+#      table and writes BENCHMARKS.md at the repository root (with the machine, its load average and the date); section 7
+#      puts up to 100 boards (each the real core on its own thread) and 100 bare clients on one broker.
+# Bounded: about 1–2 minutes on a 2-core machine; the bench stops itself after 4 minutes and this script kills it at
+# 4.5, so the whole command (build included) stays under 5 minutes. It reports timings and never fails on them.
 # Extra arguments go to the bench: --quick (fewer samples; writes nothing unless --out is given again).
 set -euo pipefail
 
@@ -39,6 +41,6 @@ done
 
 printf '\n=== %s\n' "benchmarks"
 code=0
-timeout --kill-after=15s 9m dotnet Benchmarks/bin/Release/net10.0/IotyDevice.Benchmarks.dll "${out[@]}" "$@" </dev/null || code=$?
+timeout --kill-after=10s 270s dotnet Benchmarks/bin/Release/net10.0/IotyDevice.Benchmarks.dll "${out[@]}" "$@" </dev/null || code=$?
 echo "bench.sh: $(( $(date +%s) - STARTED )) s in all (exit $code)"
 exit "$code"
