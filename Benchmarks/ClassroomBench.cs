@@ -453,11 +453,8 @@ public static class ClassroomBench
             "≤ 20 %", spreadMet ? Verdict.Met : Verdict.Missed));
         if (!spreadMet)
             report.Missed($"7 reconnect spread: {largestBin} of {storm.Boards} CONNECTs ({share:0} %) fell in one 100 ms bin. "
-                + $"The first retry after a loss waits between half and all of BackoffBaseMs = {o.BackoffBaseMs} ms (Backoff.cs, \"equal jitter\"), so "
-                + $"every board that lost the broker together retries within one {o.BackoffBaseMs / 2} ms window: {o.BackoffBaseMs / 200} bins of 100 ms, "
-                + "a uniform 20 % each on average, so the busiest bin is above 20 % almost always. Drawing the first delay from the whole "
-                + $"0–{o.BackoffBaseMs} ms (\"full jitter\": 10 bins, about 10 % each) would meet it; that is a change to Firmware/Core/Connection/Backoff.cs "
-                + "(and its tests), not made here.");
+                + $"The first retry after a loss waits between a tenth and all of BackoffBaseMs = {o.BackoffBaseMs} ms (Backoff.cs), "
+                + $"about {o.BackoffBaseMs * 9 / 1000} bins of 100 ms for the first retries; a share above 20 % means the draw of this run was uneven.");
 
         double perSmall = boardMemory.PerMemberSmall, perLarge = boardMemory.PerMemberLarge;
         double growth = perLarge / perSmall;

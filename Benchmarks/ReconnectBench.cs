@@ -63,7 +63,7 @@ public static class ReconnectBench
             + string.Join(", ", fromStart.Select(Stats.Ms)) + $" (median {Stats.Ms(med)}); from the kill: "
             + string.Join(", ", fromKill.Select(Stats.Ms)) + ". Retry delays the core chose (\"MQTT: next try in\"): "
             + string.Join(", ", delays.Select(d => Stats.Ms(d))) + $". Firmware defaults (BackoffBaseMs {backoffBase}, BackoffCapMs {backoffCap}, "
-            + $"equal jitter: the first retry waits {backoffBase / 2}–{backoffBase} ms) except StableConnectionMs = {stableMs} (default 60,000): with "
+            + $"the first retry waits {backoffBase / 10}–{backoffBase} ms) except StableConnectionMs = {stableMs} (default 60,000): with "
             + "the default, crashes less than a minute apart keep doubling the ceiling (1, 2, 4, 8, 16 s … 60 s), which is the intended "
             + "protection of a flapping broker, so a crash loop reconnects more slowly than the median here. The time is the backoff "
             + "wait plus a TLS connect; the restart itself (mosquitto up and listening) happens inside the first wait.");

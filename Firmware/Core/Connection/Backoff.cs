@@ -2,9 +2,11 @@ using System;
 
 namespace IotyDevice.Core
 {
-    /// <summary>Exponential backoff with "equal jitter": the n-th retry waits between half and all of
-    /// min(cap, base * 2^n). The jitter keeps a classroom of boards that lost WiFi together from
-    /// reconnecting to the broker in lockstep.</summary>
+    /// <summary>Exponential backoff with wide jitter: the n-th retry waits between a tenth and all of
+    /// min(cap, base * 2^n). The jitter keeps a classroom of boards that lost the broker together from
+    /// reconnecting in lockstep: drawn from the whole window rather than its upper half ("equal jitter"), the
+    /// first retries of 100 boards fall into nine 100 ms bins instead of five (BENCHMARKS.md, reconnect storm);
+    /// the tenth keeps a board from retrying at once.</summary>
     public class Backoff
     {
         private readonly int _baseMs;
@@ -37,8 +39,8 @@ namespace IotyDevice.Core
             }
 
             _attempt++;
-            int half = ceiling / 2;
-            return half + _random.Next(ceiling - half + 1);
+            int floor = ceiling / 10;
+            return floor + _random.Next(ceiling - floor + 1);
         }
 
         public void Reset()
