@@ -22,11 +22,7 @@ namespace IotyDevice.Core
         /// <summary>chars[0..count) as UTF-8 (an unpaired surrogate becomes U+FFFD) in an array of exactly that size.</summary>
         public byte[] Encode(char[] chars, int count, long nowMs)
         {
-            int size = 0;
-            for (int i = 0; i < count; i++)
-            {
-                size += BytesOf(chars, count, ref i);
-            }
+            int size = Utf8.EncodedLength(chars, count);
 
             int slot = -1;
             int victim = -1; // an empty slot, else the one handed over longest ago
@@ -53,54 +49,8 @@ namespace IotyDevice.Core
 
             byte[] bytes = _arrays[slot];
             _handedAtMs[slot] = nowMs;
-            int o = 0;
-            for (int i = 0; i < count; i++)
-            {
-                int cp = CodePoint(chars, count, ref i);
-                if (cp < 0x80)
-                {
-                    bytes[o++] = (byte)cp;
-                }
-                else if (cp < 0x800)
-                {
-                    bytes[o++] = (byte)(0xC0 | (cp >> 6));
-                    bytes[o++] = (byte)(0x80 | (cp & 0x3F));
-                }
-                else if (cp < 0x10000)
-                {
-                    bytes[o++] = (byte)(0xE0 | (cp >> 12));
-                    bytes[o++] = (byte)(0x80 | ((cp >> 6) & 0x3F));
-                    bytes[o++] = (byte)(0x80 | (cp & 0x3F));
-                }
-                else
-                {
-                    bytes[o++] = (byte)(0xF0 | (cp >> 18));
-                    bytes[o++] = (byte)(0x80 | ((cp >> 12) & 0x3F));
-                    bytes[o++] = (byte)(0x80 | ((cp >> 6) & 0x3F));
-                    bytes[o++] = (byte)(0x80 | (cp & 0x3F));
-                }
-            }
-
+            Utf8.Encode(chars, count, bytes);
             return bytes;
-        }
-
-        private static int BytesOf(char[] chars, int count, ref int i)
-        {
-            int cp = CodePoint(chars, count, ref i);
-            return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-        }
-
-        /// <summary>The code point at i; a surrogate pair moves i to its second half.</summary>
-        private static int CodePoint(char[] chars, int count, ref int i)
-        {
-            char c = chars[i];
-            if (c >= 0xD800 && c <= 0xDBFF && i + 1 < count && chars[i + 1] >= 0xDC00 && chars[i + 1] <= 0xDFFF)
-            {
-                i++;
-                return 0x10000 + ((c - 0xD800) << 10) + (chars[i] - 0xDC00);
-            }
-
-            return c >= 0xD800 && c <= 0xDFFF ? Utf8.Replacement : c;
         }
     }
 }

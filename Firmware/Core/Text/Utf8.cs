@@ -9,18 +9,33 @@ namespace IotyDevice.Core
         /// <summary>Encodes a string; unpaired surrogates become U+FFFD.</summary>
         public static byte[] Encode(string text)
         {
+            char[] chars = text.ToCharArray();
+            byte[] bytes = new byte[EncodedLength(chars, chars.Length)];
+            Encode(chars, chars.Length, bytes);
+            return bytes;
+        }
+
+        /// <summary>How many bytes chars[0..count) take as UTF-8.</summary>
+        public static int EncodedLength(char[] chars, int count)
+        {
             int length = 0;
-            for (int i = 0; i < text.Length; i++)
+            for (int i = 0; i < count; i++)
             {
-                int cp = CodePointAt(text, ref i);
+                int cp = CodePointAt(chars, count, ref i);
                 length += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
             }
 
-            byte[] bytes = new byte[length];
+            return length;
+        }
+
+        /// <summary>Writes chars[0..count) as UTF-8 at the start of <paramref name="bytes"/> (at least
+        /// <see cref="EncodedLength"/> long) without allocating; returns the bytes written.</summary>
+        public static int Encode(char[] chars, int count, byte[] bytes)
+        {
             int o = 0;
-            for (int i = 0; i < text.Length; i++)
+            for (int i = 0; i < count; i++)
             {
-                int cp = CodePointAt(text, ref i);
+                int cp = CodePointAt(chars, count, ref i);
                 if (cp < 0x80)
                 {
                     bytes[o++] = (byte)cp;
@@ -45,7 +60,7 @@ namespace IotyDevice.Core
                 }
             }
 
-            return bytes;
+            return o;
         }
 
         /// <summary>Decodes bytes[start..start+count) into chars, stopping when <paramref name="maxChars"/> are written.
@@ -147,12 +162,12 @@ namespace IotyDevice.Core
             }
         }
 
-        private static int CodePointAt(string text, ref int i)
+        private static int CodePointAt(char[] chars, int count, ref int i)
         {
-            char c = text[i];
-            if (c >= 0xD800 && c <= 0xDBFF && i + 1 < text.Length && text[i + 1] >= 0xDC00 && text[i + 1] <= 0xDFFF)
+            char c = chars[i];
+            if (c >= 0xD800 && c <= 0xDBFF && i + 1 < count && chars[i + 1] >= 0xDC00 && chars[i + 1] <= 0xDFFF)
             {
-                int cp = 0x10000 + ((c - 0xD800) << 10) + (text[i + 1] - 0xDC00);
+                int cp = 0x10000 + ((c - 0xD800) << 10) + (chars[i + 1] - 0xDC00);
                 i++;
                 return cp;
             }
