@@ -102,15 +102,20 @@ connect within the timeout, or the settings have problems; 3 (script mode) a wai
                         return null;
                 }
             }
-            if (a.SettingsPath != null && (a.PortGiven || a.StateDir != null))
-            {
-                error = "--port and --state-dir are for the embedded broker; with --settings the broker is the one in the settings file";
-                return null;
-            }
-            return a;
+            error = BrokerChoiceError(a.SettingsPath, a.PortGiven, a.StateDir);
+            return error == null ? a : null;
         }
 
-        private static bool Value(string[] args, ref int i, out string value, out string error)
+        /// <summary>Why --port/--state-dir cannot go with --settings, or null when the choice of broker is clear.</summary>
+        internal static string BrokerChoiceError(string settingsPath, bool portGiven, string stateDir)
+        {
+            return settingsPath != null && (portGiven || stateDir != null)
+                ? "--port and --state-dir are for the embedded broker; with --settings the broker is the one in the settings file"
+                : null;
+        }
+
+        /// <summary>The value after option args[i] (moving i to it), or false with the error when there is none.</summary>
+        internal static bool Value(string[] args, ref int i, out string value, out string error)
         {
             if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
             {

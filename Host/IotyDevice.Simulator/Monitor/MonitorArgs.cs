@@ -47,13 +47,13 @@ cannot be reached or refused the connection (the line above says which and what 
                         a.Help = true;
                         break;
                     case "--settings":
-                        if (!Value(args, ref i, out a.SettingsPath, out error)) return null;
+                        if (!SimulatorArgs.Value(args, ref i, out a.SettingsPath, out error)) return null;
                         break;
                     case "--state-dir":
-                        if (!Value(args, ref i, out a.StateDir, out error)) return null;
+                        if (!SimulatorArgs.Value(args, ref i, out a.StateDir, out error)) return null;
                         break;
                     case "--board":
-                        if (!Value(args, ref i, out value, out error)) return null;
+                        if (!SimulatorArgs.Value(args, ref i, out value, out error)) return null;
                         if (value.Length == 0 || value.IndexOfAny(new[] { '/', '+', '#', ' ' }) >= 0)
                         {
                             error = "--board " + value + ": expected a chip ID, e.g. 240ac412abfe (the board prints it at start-up)";
@@ -62,7 +62,7 @@ cannot be reached or refused the connection (the line above says which and what 
                         a.Board = value.ToLowerInvariant();
                         break;
                     case "--port":
-                        if (!Value(args, ref i, out value, out error)) return null;
+                        if (!SimulatorArgs.Value(args, ref i, out value, out error)) return null;
                         int port;
                         if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port < 1 || port > 65535)
                         {
@@ -77,25 +77,8 @@ cannot be reached or refused the connection (the line above says which and what 
                         return null;
                 }
             }
-            if (a.SettingsPath != null && (a.PortGiven || a.StateDir != null))
-            {
-                error = "--port and --state-dir are for the embedded broker; with --settings the broker is the one in the settings file";
-                return null;
-            }
-            return a;
-        }
-
-        private static bool Value(string[] args, ref int i, out string value, out string error)
-        {
-            if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
-            {
-                value = null;
-                error = args[i] + " needs a value";
-                return false;
-            }
-            value = args[++i];
-            error = null;
-            return true;
+            error = SimulatorArgs.BrokerChoiceError(a.SettingsPath, a.PortGiven, a.StateDir);
+            return error == null ? a : null;
         }
     }
 }
