@@ -5,6 +5,7 @@ namespace Simulator.Tests;
 
 /// <summary>The README's mosquitto_sub and mosquitto_pub lines for watching the embedded broker, run by bash exactly
 /// as written, from the clone's root, against the simulator started there with no option (port 8883, .simulator/).</summary>
+[Collection(DefaultPortsCollection.Name)]
 public class ReadmeBrokerExamplesTests
 {
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(20);
@@ -13,7 +14,7 @@ public class ReadmeBrokerExamplesTests
     public void The_READMEs_mosquitto_sub_and_mosquitto_pub_lines_reach_the_embedded_broker_as_written()
     {
         string root = Artifacts.RepositoryRoot;
-        string[] examples = ShellLines(File.ReadAllLines(Path.Combine(root, "README.md"))).Where(l => l.StartsWith("mosquitto_", StringComparison.Ordinal)).ToArray();
+        string[] examples = Examples(File.ReadAllText(Path.Combine(root, "README.md")));
         string sub = Assert.Single(examples, l => l.StartsWith("mosquitto_sub ", StringComparison.Ordinal));
         string pub = Assert.Single(examples, l => l.StartsWith("mosquitto_pub ", StringComparison.Ordinal));
         Assert.Equal(2, examples.Length);
@@ -48,18 +49,16 @@ public class ReadmeBrokerExamplesTests
         }
     }
 
-    /// <summary>The lines of the README's ```sh blocks.</summary>
-    private static IEnumerable<string> ShellLines(string[] readme)
-    {
-        bool inBlock = false;
-        foreach (string line in readme)
-        {
-            if (line.StartsWith("```", StringComparison.Ordinal))
-            {
-                inBlock = !inBlock && line.Trim() == "```sh";
-                continue;
-            }
-            if (inBlock) yield return line;
-        }
-    }
+    /// <summary>The README lines this test runs: its sh-block lines that start with mosquitto_.</summary>
+    public static string[] Examples(string readme) =>
+        Markdown.ShLines(readme).Where(l => l.StartsWith("mosquitto_", StringComparison.Ordinal)).ToArray();
+}
+
+/// <summary>Tests that need the simulator's default ports (8883) to themselves: run after the others, alone. The
+/// README's commands run with the defaults too; the simulator moves to a free port when 8883 is taken, but the
+/// README's mosquitto lines name 8883.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class DefaultPortsCollection
+{
+    public const string Name = "the simulator's default ports, alone";
 }
