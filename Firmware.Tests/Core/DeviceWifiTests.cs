@@ -108,7 +108,7 @@ public class DeviceWifiTests
         rig.StartOnline();
         for (int i = 0; i < 5; i++)
         {
-            // Quick drops: the MQTT backoff grows (the next failure would wait 16-32 s).
+            // Quick drops: the MQTT backoff grows (the next failure would wait 3.2-32 s).
             rig.Mqtt.RaiseConnectionClosed();
             int before = rig.Mqtt.Connects.Count;
             Assert.True(rig.RunUntil(() => rig.Mqtt.Connects.Count > before && rig.Device.State == ConnectionState.Online));
