@@ -23,8 +23,7 @@ namespace IotyDevice.Core
 
         // The lesson (Firmware/Lesson.cs): what to subscribe, what a message and a press do.
         private readonly LessonRunner _lesson;
-        private string[] _topics;
-        private int[] _subscribeIds;
+        private readonly Subscriptions _subscriptions = new Subscriptions();
         private string _publishLabel;
         private readonly ConnectionCloser _closer;
         private readonly MonitorMirror _mirror; // every printed line goes through it (setting MonitorTopic)
@@ -42,7 +41,6 @@ namespace IotyDevice.Core
         private readonly long[] _buttonChangeMs = new long[ButtonChangesPerPass];
         private readonly bool[] _buttonChangeDown = new bool[ButtonChangesPerPass];
         private readonly Outbox _outbox;
-        private readonly AckQueue _subacks = new AckQueue(16);
 
         private ConnectionState _state;
         private ConnectionState _retryState;
@@ -264,37 +262,12 @@ namespace IotyDevice.Core
             _outbox.Add(_publishLabel, text != null ? text : "(" + payload.Length.ToString() + " bytes)", topic, payload, qos, retain);
         }
 
-        private int SubscribedTopicIndex(int messageId)
-        {
-            for (int i = 0; i < _subscribeIds.Length; i++)
-            {
-                if (_subscribeIds[i] == messageId)
-                {
-                    return i;
-                }
-            }
-
-            return -1;
-        }
-
         private void ReportSubscription()
         {
-            int connection;
-            int messageId;
-            int granted;
-            while (_subacks.TryTake(out connection, out messageId, out granted))
+            string line;
+            while ((line = _subscriptions.NextReport(_connection)) != null)
             {
-                int index = connection == _connection ? SubscribedTopicIndex(messageId) : -1;
-                if (index < 0)
-                {
-                    continue; // the SUBACK of a connection already left behind
-                }
-
-                string topic = _topics[index];
-                Print(granted == ConnectResult.SubscriptionRefused
-                    ? "MQTT: the broker refused the subscription to " + topic + " (SUBACK 0x80), so nothing sent to it will arrive; allow BrokerUsername to subscribe to "
-                      + topic + " in the broker's permissions (HiveMQ Cloud: Access Management)"
-                    : "MQTT: subscribed to " + topic);
+                Print(line);
             }
         }
 
@@ -508,12 +481,8 @@ namespace IotyDevice.Core
                 : "MQTT: connected (new session)");
             try
             {
-                // Subscribe to the lesson's topics every time: cheap, and right even when the broker lost the
-                // session. The SUBACKs say whether they were granted (ReportSubscription).
-                for (int i = 0; i < _topics.Length; i++)
-                {
-                    _subscribeIds[i] = _ports.Mqtt.Subscribe(_topics[i], 1);
-                }
+                // The lesson's topics; the SUBACKs say whether they were granted (ReportSubscription).
+                _subscriptions.SubscribeAll(_ports.Mqtt);
 
                 if (_statusTopic != null)
                 {
@@ -655,9 +624,7 @@ namespace IotyDevice.Core
                 OpenButton(settings.BootButtonPin, _ports.Clock.NowMs);
             }
 
-            string[] topics = _lesson.Topics(settings);
-            _topics = topics == null ? new string[0] : topics;
-            _subscribeIds = new int[_topics.Length];
+            _subscriptions.SetTopics(_lesson.Topics(settings));
             _state = ConnectionState.JoiningWifi;
         }
 
@@ -825,7 +792,7 @@ namespace IotyDevice.Core
 
             public void OnSubscribed(int connection, int messageId, int grantedQos)
             {
-                _device._subacks.Put(connection, messageId, grantedQos);
+                _device._subscriptions.OnSubscribed(connection, messageId, grantedQos);
                 _device._wakeup.Set();
             }
 
