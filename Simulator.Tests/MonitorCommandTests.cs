@@ -95,6 +95,20 @@ public class MonitorCommandTests
         }, sim.Transcript);
     }
 
+    [Fact]
+    public void A_missing_settings_file_is_the_firmwares_line_and_exit_2()
+    {
+        using var dir = new TempDir();
+        string missing = dir.File("settings.json");
+        using var monitor = SimulatorProcess.Start(dir.Path, "monitor", "--settings", missing);
+        monitor.Verify(() =>
+        {
+            Assert.Equal(2, monitor.WaitForExit(Long));
+            Assert.Contains(monitor.Lines, l => l.StartsWith("Settings: no settings file at ", StringComparison.Ordinal)
+                && l.Contains("copy settings.example.json to settings.json", StringComparison.Ordinal));
+        });
+    }
+
     public static TheoryData<string, Action<Dictionary<string, object>>, string> Refusals => new()
     {
         { "wrong password", s => s["BrokerPassword"] = "not-the-password", "[monitor] MQTT: refused: " },

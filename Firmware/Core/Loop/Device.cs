@@ -554,37 +554,12 @@ namespace IotyDevice.Core
 
         private void LoadSettings(long now)
         {
-            string problem;
-            DeviceSettings settings = null;
-            try
-            {
-                settings = _ports.Settings.Read(out problem);
-            }
-            catch (Exception e)
-            {
-                problem = "reading " + _ports.Settings.Location + " failed (" + e.Message + ")";
-            }
-
             string report;
-            if (settings == null)
+            DeviceSettings settings = SettingsCheck.Read(_ports.Settings, out report);
+            if (settings != null)
             {
-                report = "Settings: " + (problem != null ? problem : "no settings file at " + _ports.Settings.Location
-                    + "; copy settings.example.json to settings.json, fill in your WiFi and broker details and put it there (README: Configure)");
-            }
-            else
-            {
-                ArrayList errors = SettingsValidator.Validate(settings);
-                if (errors.Count == 0)
-                {
-                    Accept(settings);
-                    return;
-                }
-
-                report = "Settings: " + errors.Count.ToString() + " problem(s) in " + _ports.Settings.Location + ":";
-                for (int i = 0; i < errors.Count; i++)
-                {
-                    report += "\n  - " + (string)errors[i];
-                }
+                Accept(settings);
+                return;
             }
 
             // Print a problem once, not every retry; a learner's edit that changes it shows the new state.

@@ -131,17 +131,10 @@ namespace IotyDevice.Simulator
         /// <summary>The settings, or null having listed their problems as the firmware lists them.</summary>
         private DeviceSettings ReadChecked(ISettingsSource source)
         {
-            string problem;
-            DeviceSettings s = source.Read(out problem);
-            if (s == null)
-            {
-                Print("Settings: " + problem);
-                return null;
-            }
-            var errors = SettingsValidator.Validate(s);
-            if (errors.Count == 0) return s;
-            Print("Settings: " + errors.Count + " problem(s) in " + source.Location + ":");
-            foreach (string error in errors) Print("  - " + error);
+            string report;
+            DeviceSettings s = SettingsCheck.Read(source, out report);
+            if (s != null) return s;
+            foreach (string line in report.Split('\n')) Print(line);
             Say("fix the settings and run it again");
             return null;
         }
