@@ -525,14 +525,7 @@ public class DeviceTests
         var rig = new DeviceRig();
         rig.Options.StableConnectionMs = 60_000;
         rig.StartOnline();
-        var connectTimes = new List<long>();
-        for (int i = 0; i < 6; i++)
-        {
-            rig.Mqtt.RaiseConnectionClosed();
-            int before = rig.Mqtt.Connects.Count;
-            Assert.True(rig.RunUntil(() => rig.Mqtt.Connects.Count > before && rig.Device.State == ConnectionState.Online));
-            connectTimes.Add(rig.Clock.NowMs);
-        }
+        var connectTimes = rig.DropAndReconnect(6);
 
         long lastGap = connectTimes[^1] - connectTimes[^2];
         Assert.True(lastGap >= 3_200, "the 6th quick drop draws from a 32 s window, at least a tenth of it; waited " + lastGap);
@@ -544,13 +537,7 @@ public class DeviceTests
         var rig = new DeviceRig();
         rig.Options.StableConnectionMs = 60_000;
         rig.StartOnline();
-        for (int i = 0; i < 5; i++)
-        {
-            rig.Mqtt.RaiseConnectionClosed();
-            int before = rig.Mqtt.Connects.Count;
-            rig.RunUntil(() => rig.Mqtt.Connects.Count > before && rig.Device.State == ConnectionState.Online);
-        }
-
+        rig.DropAndReconnect(5);
         rig.Clock.Advance(61_000);
         rig.Mqtt.RaiseConnectionClosed();
         long dropped = rig.Clock.NowMs;

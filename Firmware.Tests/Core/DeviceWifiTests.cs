@@ -106,13 +106,7 @@ public class DeviceWifiTests
         var rig = new DeviceRig();
         rig.Options.StableConnectionMs = 60_000;
         rig.StartOnline();
-        for (int i = 0; i < 5; i++)
-        {
-            // Quick drops: the MQTT backoff grows (the next failure would wait 3.2-32 s).
-            rig.Mqtt.RaiseConnectionClosed();
-            int before = rig.Mqtt.Connects.Count;
-            Assert.True(rig.RunUntil(() => rig.Mqtt.Connects.Count > before && rig.Device.State == ConnectionState.Online));
-        }
+        rig.DropAndReconnect(5); // quick drops: the MQTT backoff grows (the next failure would wait 3.2-32 s)
 
         rig.Clock.Advance(61_000); // then a long, healthy connection
         rig.Network.IsUp = false;

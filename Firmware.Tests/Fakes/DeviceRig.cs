@@ -96,6 +96,26 @@ public sealed class DeviceRig
         }
     }
 
+    /// <summary>The library reports the connection lost <paramref name="times"/> times in a row, each time as soon as
+    /// the device is back online (quick drops: the MQTT backoff grows); returns the clock at each return.</summary>
+    public List<long> DropAndReconnect(int times)
+    {
+        var onlineAt = new List<long>();
+        for (int i = 0; i < times; i++)
+        {
+            Mqtt.RaiseConnectionClosed();
+            int before = Mqtt.Connects.Count;
+            if (!RunUntil(() => Mqtt.Connects.Count > before && Device.State == ConnectionState.Online))
+            {
+                throw new InvalidOperationException("not back online after drop " + (i + 1) + ":\n" + Monitor.Transcript);
+            }
+
+            onlineAt.Add(Clock.NowMs);
+        }
+
+        return onlineAt;
+    }
+
     public void Receive(string topic, string text) =>
         Mqtt.Listener.OnMessage(topic, System.Text.Encoding.UTF8.GetBytes(text), 0);
 }
