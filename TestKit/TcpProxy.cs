@@ -79,7 +79,9 @@ public sealed class TcpProxy : IDisposable
         try
         {
             int delay = ConnectDelayMs;
-            if (delay > 0) await Task.Delay(delay, _stop.Token);
+            // At least that long: a timer can fire a few ms early, and tests time the delay with a Stopwatch.
+            var held = System.Diagnostics.Stopwatch.StartNew();
+            while (held.ElapsedMilliseconds < delay) await Task.Delay(delay - (int)held.ElapsedMilliseconds + 1, _stop.Token);
             await server.ConnectAsync(IPAddress.Loopback, _targetPort);
             Task<Socket> first = await Task.WhenAny(Pump(client, server, link), Pump(server, client, link));
             if (first.IsCompletedSuccessfully) gaveUp = first.Result;
