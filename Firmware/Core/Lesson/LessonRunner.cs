@@ -95,8 +95,7 @@ namespace IotyDevice.Core
             long tookMs = _clock.NowMs - startMs;
             if (tookMs >= _slowMs)
             {
-                _monitor.WriteLine("Lesson: " + method + " took " + (tookMs / 1000).ToString() + "." + (tookMs / 100 % 10).ToString()
-                    + " s; messages and presses waited meanwhile (the MQTT library keeps the connection alive on its own); keep lesson code quick, no Thread.Sleep");
+                _monitor.WriteLine("Lesson: " + method + " took " + TimeText.Seconds(tookMs) + " s; messages and presses waited meanwhile (the MQTT library keeps the connection alive on its own); keep lesson code quick, no Thread.Sleep");
             }
         }
 

@@ -132,7 +132,7 @@ namespace IotyDevice.Simulator
         private DeviceSettings ReadChecked(ISettingsSource source)
         {
             string report;
-            DeviceSettings s = SettingsCheck.Read(source, out report);
+            DeviceSettings s = SettingsReader.Read(source, out report);
             if (s != null) return s;
             foreach (string line in report.Split('\n')) Print(line);
             Say("fix the settings and run it again");

@@ -1,0 +1,162 @@
+using IotyDevice.Core;
+using Firmware.Tests.Fakes;
+
+namespace Firmware.Tests.Core;
+
+/// <summary>The connection state machine alone: no loop, no lesson; time is the fake clock, moved by the test.</summary>
+public class BrokerConnectionTests
+{
+    private readonly FakeClock _clock = new();
+    private readonly FakeNetwork _network = new();
+    private readonly FakeMqtt _mqtt = new();
+    private readonly RecordingMonitor _monitor = new();
+    private readonly Events _events = new();
+    private readonly DeviceOptions _options = new() { Random = new Random(7) };
+    private readonly BrokerConnection _connection;
+
+    public BrokerConnectionTests()
+    {
+        var mirror = new MonitorMirror(_monitor, _clock, 4, 100, 200);
+        _connection = new BrokerConnection(_network, _mqtt, _clock, mirror, _options, new Presence(_network, mirror),
+                                           new Inbox(4, 100), _events);
+        _connection.Begin(FakeSettings.Valid());
+    }
+
+    private sealed class Events : IConnectionEvents
+    {
+        public List<string> Seen { get; } = new();
+        public Exception OpenedFault { get; set; }
+
+        public void Opened(int connection)
+        {
+            Seen.Add("opened " + connection);
+            if (OpenedFault != null) throw OpenedFault;
+        }
+
+        public void Closing() => Seen.Add("closing");
+    }
+
+    /// <summary>Polls as the loop does: again at once while a step is due now, else after the time it asks for.</summary>
+    private bool PollUntil(Func<bool> condition, long budgetMs = 600_000)
+    {
+        long end = _clock.NowMs + budgetMs;
+        while (!condition())
+        {
+            if (_clock.NowMs > end) return false;
+            _connection.Poll(_clock.NowMs);
+            if (condition()) return true;
+            _clock.Advance(Math.Clamp(_connection.MsUntilDue(_clock.NowMs), 1, _options.IdleWaitMs));
+        }
+
+        return true;
+    }
+
+    [Fact]
+    public void Joins_wifi_then_connects_and_tells_the_loop_which_connection_opened()
+    {
+        Assert.Equal(ConnectionState.JoiningWifi, _connection.State);
+        Assert.Equal(0, _connection.MsUntilDue(_clock.NowMs));
+
+        Assert.True(PollUntil(() => _connection.State == ConnectionState.Online));
+
+        Assert.Equal(new[] { "opened 1" }, _events.Seen);
+        Assert.Equal(1, _connection.Number);
+        Assert.True(_connection.IsUsable);
+        Assert.Equal(long.MaxValue, _connection.MsUntilDue(_clock.NowMs)); // online: only an event changes anything
+        Assert.Contains("WiFi: connected", _monitor.Lines);
+        Assert.Contains("MQTT: connected (new session)", _monitor.Lines);
+    }
+
+    [Fact]
+    public void Waits_for_network_time_before_connecting_and_says_so_once()
+    {
+        _clock.UtcNow = new DateTime(1970, 1, 1, 0, 0, 5, DateTimeKind.Utc);
+        Assert.False(PollUntil(() => _mqtt.Connects.Count > 0, 10_000));
+        Assert.Equal(ConnectionState.WaitingForClock, _connection.State);
+        Assert.Equal(1, _monitor.Count("Clock: waiting for network time"));
+        Assert.InRange(_connection.MsUntilDue(_clock.NowMs), 0, _options.ClockCheckMs);
+
+        _clock.UtcNow = BrokerConnection.ClockValidFrom;
+        Assert.True(PollUntil(() => _connection.State == ConnectionState.Online, 2_000));
+    }
+
+    [Fact]
+    public void A_refused_connect_backs_off_and_a_repeat_gets_the_short_line()
+    {
+        _mqtt.NextConnect(ConnectResult.BadUsernameOrPassword);
+        _mqtt.NextConnect(ConnectResult.BadUsernameOrPassword);
+
+        Assert.True(PollUntil(() => _connection.State == ConnectionState.WaitingToRetry));
+        Assert.Equal(ConnectionState.ConnectingMqtt, _connection.Shown); // the light shows the step that failed
+        long retryMs = _connection.MsUntilDue(_clock.NowMs);
+        Assert.InRange(retryMs, _options.BackoffBaseMs / 10, _options.BackoffBaseMs);
+
+        _clock.Advance(retryMs - 1);
+        _connection.Poll(_clock.NowMs);
+        Assert.Single(_mqtt.Connects); // not before its time
+
+        Assert.True(PollUntil(() => _mqtt.Connects.Count == 3 && _connection.State == ConnectionState.Online));
+        Assert.Equal(1, _monitor.Count("MQTT: refused: bad user name or password (code 4)"));
+        Assert.Equal(1, _monitor.Count("MQTT: still failing the same way (2 tries)"));
+    }
+
+    [Fact]
+    public void A_loss_counts_at_once_and_reconnects_after_a_backoff()
+    {
+        Assert.True(PollUntil(() => _connection.State == ConnectionState.Online));
+        _mqtt.IsConnected = false;
+
+        Assert.True(_connection.OnClosedByLibrary(1));
+        Assert.False(_connection.IsUsable); // before any Poll: nothing more may be handed to the transport
+        Assert.Equal(ConnectionState.Online, _connection.State);
+
+        _connection.Poll(_clock.NowMs);
+        Assert.Equal(ConnectionState.WaitingToRetry, _connection.State);
+        Assert.Equal(new[] { "opened 1", "closing" }, _events.Seen);
+        Assert.Contains("MQTT: connection lost; reconnecting", _monitor.Lines);
+
+        Assert.True(PollUntil(() => _connection.State == ConnectionState.Online));
+        Assert.Equal(2, _connection.Number);
+        Assert.False(_connection.OnClosedByLibrary(1)); // late news of the connection left behind
+        Assert.True(_connection.IsUsable);
+    }
+
+    [Fact]
+    public void Wifi_gone_while_an_mqtt_retry_waits_rejoins_at_once()
+    {
+        _mqtt.NextConnect(ConnectResult.ServerUnavailable);
+        Assert.True(PollUntil(() => _connection.State == ConnectionState.WaitingToRetry));
+
+        _network.IsUp = false;
+        _connection.Poll(_clock.NowMs);
+
+        Assert.Equal(ConnectionState.JoiningWifi, _connection.State);
+        Assert.Contains("WiFi: connection lost; reconnecting", _monitor.Lines);
+    }
+
+    [Fact]
+    public void A_failure_after_opening_is_said_and_counts_as_a_loss()
+    {
+        _events.OpenedFault = new InvalidOperationException("socket closed");
+
+        Assert.True(PollUntil(() => _connection.State == ConnectionState.Online));
+
+        Assert.Contains("MQTT: subscribing failed (socket closed)", _monitor.Lines);
+        Assert.False(_connection.IsUsable);
+    }
+
+    [Fact]
+    public void A_deliberate_close_of_an_open_connection_waits_for_quiet_before_closing()
+    {
+        Assert.True(PollUntil(() => _connection.State == ConnectionState.Online));
+
+        _connection.Close();
+        Assert.Equal(0, _connection.Number);
+        Assert.Equal(0, _mqtt.Closes);
+        Assert.False(_connection.FinishClose(_clock.NowMs));
+
+        _clock.Advance(_connection.MsUntilDue(_clock.NowMs));
+        Assert.True(_connection.FinishClose(_clock.NowMs));
+        Assert.Equal(1, _mqtt.Closes);
+    }
+}
