@@ -31,11 +31,8 @@ public static class MonitorMirrorBench
 
     private static DeviceUnderTest Start(MosquittoBroker broker, string name, byte[] mac, string topic, string monitorTopic)
     {
-        var device = new DeviceUnderTest(name, broker.DeviceSettings(s =>
-        {
-            s["SubscribeTopic"] = topic;
-            s["MonitorTopic"] = monitorTopic;
-        }), Live.FirmwareDefaults, mac);
+        var device = new DeviceUnderTest(name, broker.DeviceSettings(s => s["MonitorTopic"] = monitorTopic), Live.FirmwareDefaults, mac,
+            lesson: new PrintsTopic(topic));
         try
         {
             device.ExtraTranscript = broker.LogText;
@@ -177,5 +174,13 @@ public static class MonitorMirrorBench
             + "the board, so the row that matters is how many it made: a flood on topic1 never becomes a flood on the monitor topic.");
         if (onR.MirrorLines > allowed)
             report.Missed($"8d the mirror published {onR.MirrorLines} lines during a {onR.Seconds:0.00} s flood, more than the {allowed} its rate allows.");
+    }
+
+    /// <summary>The shipped lesson on another topic: each device of this bench listens on its own.</summary>
+    private sealed class PrintsTopic(string topic) : ILesson
+    {
+        public string[] Topics() => new[] { topic };
+        public void OnMessage(MqttMessage message, Board board) => board.Print(message);
+        public void OnBootPress(Board board) { }
     }
 }

@@ -13,9 +13,9 @@ namespace IotyDevice
     {
         // ioty_mqtt.subscribe(b'topic1')
         // The topics to listen on. The device subscribes again after every reconnect.
-        public string[] Topics(DeviceSettings settings)
+        public string[] Topics()
         {
-            return new string[] { settings.SubscribeTopic };
+            return new string[] { "topic1" };
         }
 
         // def ioty_mqtt_cb_topic1(mqtt_msg):
@@ -31,8 +31,7 @@ namespace IotyDevice
         // One call per BOOT press. Offline, the publish is kept and sent once the device is back.
         public void OnBootPress(Board board)
         {
-            DeviceSettings settings = board.Settings;
-            board.Publish(settings.PublishTopic, settings.PublishPayload, settings.PublishQos, settings.PublishRetain);
+            board.Publish("topic2", "hello"); // QoS 1, not retained
         }
     }
 }

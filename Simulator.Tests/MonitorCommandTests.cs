@@ -114,7 +114,6 @@ public class MonitorCommandTests
         { "wrong password", s => s["BrokerPassword"] = "not-the-password", "[monitor] MQTT: refused: " },
         { "another CA", s => s["CaCertificate"] = TestPki.Instance.OtherCaPem, "[monitor] MQTT: the broker's certificate was not accepted; check CaCertificate" },
         { "bad settings", s => s["BrokerPort"] = 0, "  - BrokerPort: 0 is not a TCP port; use 8883 (MQTT over TLS)" },
-        { "a loop", s => s["SubscribeTopic"] = "#", "  - MonitorTopic: \"{clientId}/monitor\" is matched by SubscribeTopic \"#\"" },
     };
 
     [Theory]

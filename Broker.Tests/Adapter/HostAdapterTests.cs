@@ -26,7 +26,7 @@ public sealed class HostAdapterTests
         Assert.Equal("lab", s.WifiSsid);
         Assert.Equal("b.example", s.BrokerHost); // "brokerhost" is not BrokerHost, as with nanoFramework.Json
         Assert.Equal(8883, s.BrokerPort);
-        Assert.Equal("topic1", s.SubscribeTopic);
+        Assert.Equal(60, s.KeepAliveSeconds);
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed class SlowLessonTests
     /// <summary>A learner's lesson that stops the loop with a Thread.Sleep longer than the broker's keepalive window.</summary>
     private sealed class Sleepy : ILesson
     {
-        public string[] Topics(DeviceSettings settings) => new[] { settings.SubscribeTopic };
+        public string[] Topics() => new[] { "topic1" };
 
         public void OnMessage(MqttMessage message, Board board)
         {
@@ -22,7 +22,7 @@ public sealed class SlowLessonTests
             if (message.Is("sleep")) Thread.Sleep(SleepMs);
         }
 
-        public void OnBootPress(Board board) => board.Publish(board.Settings.PublishTopic, "awake");
+        public void OnBootPress(Board board) => board.Publish("topic2", "awake");
     }
 
     [Fact]

@@ -11,7 +11,7 @@ public class ButtonPinTests
     public void The_button_is_opened_on_the_default_pin_until_the_settings_name_another()
     {
         var rig = new DeviceRig();
-        rig.Settings.Settings.Board = EspPins.Esp32C3;
+        rig.Settings.Settings.Chip = EspPins.Esp32C3;
         rig.Settings.Settings.BootButtonPin = 9;
         rig.Settings.Settings.StatusLedPin = 8;
         rig.StartOnline();
@@ -32,7 +32,7 @@ public class ButtonPinTests
     public void A_button_held_on_the_settings_pin_when_it_is_opened_counts_only_after_release()
     {
         var rig = new DeviceRig();
-        rig.Settings.Settings.Board = EspPins.Esp32C3;
+        rig.Settings.Settings.Chip = EspPins.Esp32C3;
         rig.Settings.Settings.BootButtonPin = 9;
         rig.Settings.Settings.StatusLedPin = 8;
         rig.Button.IsDown = true; // the level the adapter reads on whichever pin is open

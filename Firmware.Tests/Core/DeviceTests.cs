@@ -97,17 +97,13 @@ public class DeviceTests
     }
 
     [Fact]
-    public void Topic_payload_qos_and_retain_of_the_press_come_from_the_settings()
+    public void A_press_publishes_what_the_lesson_says_hello_to_topic2_at_qos_1_not_retained()
     {
         var rig = new DeviceRig();
-        rig.Settings.Settings.PublishTopic = "class/desk4";
-        rig.Settings.Settings.PublishPayload = "bonjour";
-        rig.Settings.Settings.PublishQos = 0;
-        rig.Settings.Settings.PublishRetain = true;
         rig.StartOnline();
         rig.Press();
-        var publish = rig.Mqtt.Publishes.Single(p => p.Topic == "class/desk4");
-        Assert.Equal(("bonjour", 0, true), (Encoding.UTF8.GetString(publish.Payload), publish.Qos, publish.Retain));
+        var publish = rig.Mqtt.Publishes.Single(p => p.Topic == "topic2");
+        Assert.Equal(("hello", 1, false), (Encoding.UTF8.GetString(publish.Payload), publish.Qos, publish.Retain));
     }
 
     [Fact]
@@ -615,7 +611,7 @@ public class DeviceTests
     {
         var rig = new DeviceRig();
         rig.Settings.Settings.BrokerPort = 70000;
-        rig.Settings.Settings.PublishTopic = "topic2/#";
+        rig.Settings.Settings.KeepAliveSeconds = 5;
         rig.Start();
         rig.RunUntil(() => false, 60_000);
 
@@ -623,7 +619,7 @@ public class DeviceTests
         Assert.Empty(rig.Network.Joins);
         Assert.Equal(1, rig.Monitor.Count("2 problem(s) in settings.json"));
         Assert.Equal(1, rig.Monitor.Count("  - BrokerPort: 70000"));
-        Assert.Equal(1, rig.Monitor.Count("  - PublishTopic:"));
+        Assert.Equal(1, rig.Monitor.Count("  - KeepAliveSeconds:"));
         Assert.InRange(rig.Settings.Reads, 5, 8); // re-read every 10 s, not in a hot loop
     }
 

@@ -40,7 +40,7 @@ public class LessonTests
 
     private sealed class Throwing : ILesson
     {
-        public string[] Topics(DeviceSettings settings) => new[] { settings.SubscribeTopic };
+        public string[] Topics() => new[] { "topic1" };
 
         public void OnMessage(MqttMessage message, Board board)
         {
@@ -87,7 +87,7 @@ public class LessonTests
         public FakeClock Clock;
         public int TookMs;
 
-        public string[] Topics(DeviceSettings settings) => new[] { settings.SubscribeTopic };
+        public string[] Topics() => new[] { "topic1" };
 
         public void OnMessage(MqttMessage message, Board board)
         {
@@ -130,7 +130,7 @@ public class LessonTests
 
     private sealed class BadTopics : ILesson
     {
-        public string[] Topics(DeviceSettings settings) => new[] { "topic1", "class/#/desk" };
+        public string[] Topics() => new[] { "topic1", "class/#/desk" };
         public void OnMessage(MqttMessage message, Board board) { }
         public void OnBootPress(Board board) { }
     }
@@ -146,7 +146,7 @@ public class LessonTests
     private sealed class PinUser : ILesson
     {
         public int Pin;
-        public string[] Topics(DeviceSettings settings) => new[] { settings.SubscribeTopic };
+        public string[] Topics() => new[] { "topic1" };
         public void OnMessage(MqttMessage message, Board board) => board.DigitalWrite(Pin, message.Is("on"));
         public void OnBootPress(Board board) { }
     }
@@ -217,7 +217,7 @@ public class LessonTests
     private sealed class Publisher : ILesson
     {
         public Action<Board> Press;
-        public string[] Topics(DeviceSettings settings) => new[] { settings.SubscribeTopic };
+        public string[] Topics() => new[] { "topic1" };
         public void OnMessage(MqttMessage message, Board board) { }
         public void OnBootPress(Board board) => Press(board);
     }
@@ -325,7 +325,7 @@ public class LessonTests
         public MqttMessage Seen;
         public string Text;
         public bool IsOn;
-        public string[] Topics(DeviceSettings settings) => new[] { settings.SubscribeTopic };
+        public string[] Topics() => new[] { "topic1" };
         public void OnMessage(MqttMessage message, Board board)
         {
             Seen = message;
@@ -362,5 +362,28 @@ public class LessonTests
         rig.Device.Step();
         Assert.True(capture.Seen.Is("été"));
         Assert.False(capture.Seen.Is("ete"));
+    }
+}
+
+public class BoardTests
+{
+    private static Board NewBoard() => new(new RecordingMonitor(), new MessageLine(200), null, null);
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(3)]
+    public void A_publish_qos_must_be_0_1_or_2(int qos)
+    {
+        var e = Assert.Throws<ArgumentException>(() => NewBoard().Publish("topic2", "hello", qos, false));
+        Assert.Contains("is not an MQTT QoS; use 0, 1 or 2", e.Message);
+    }
+
+    [Fact]
+    public void The_settings_a_lesson_reads_carry_no_password()
+    {
+        // A lesson's board.Print is mirrored to the monitor topic: what it can read, it can publish.
+        var names = typeof(Board).GetProperty(nameof(Board.Settings))!.PropertyType.GetProperties().Select(p => p.Name).ToList();
+        Assert.Contains("BrokerHost", names);
+        Assert.DoesNotContain(names, n => n.Contains("Password", StringComparison.Ordinal));
     }
 }

@@ -28,7 +28,7 @@ public class PinSettingsTests
     public void Defaults_are_the_esp32_devkit_boot_button_and_led()
     {
         var settings = new DeviceSettings();
-        Assert.Equal("esp32", settings.Board);
+        Assert.Equal("esp32", settings.Chip);
         Assert.Equal(0, settings.BootButtonPin);
         Assert.Equal(2, settings.StatusLedPin);
         Assert.Empty(Warnings(_ => { }));
@@ -42,7 +42,7 @@ public class PinSettingsTests
     [InlineData("esp32", 4, 23)]
     public void Each_boards_own_pins_are_accepted_without_warnings(string board, int button, int led)
     {
-        Assert.Empty(Warnings(s => { s.Board = board; s.BootButtonPin = button; s.StatusLedPin = led; }));
+        Assert.Empty(Warnings(s => { s.Chip = board; s.BootButtonPin = button; s.StatusLedPin = led; }));
     }
 
     [Theory]
@@ -56,7 +56,7 @@ public class PinSettingsTests
     [InlineData("esp32c3", 14, "BootButtonPin: GPIO14 is wired to the ESP32-C3 module's SPI flash")]
     public void A_button_pin_that_cannot_be_an_input_is_refused_naming_the_board_table(string board, int pin, string start)
     {
-        var problem = Assert.Single(Problems(s => { s.Board = board; s.BootButtonPin = pin; }));
+        var problem = Assert.Single(Problems(s => { s.Chip = board; s.BootButtonPin = pin; }));
         Assert.StartsWith(start, problem);
         Assert.Contains(EspPins.BoardTable, problem);
     }
@@ -75,14 +75,14 @@ public class PinSettingsTests
     [Fact]
     public void An_input_only_pin_on_the_esp32_is_an_output_on_the_esp32_s3()
     {
-        Assert.Empty(Problems(s => { s.Board = "esp32s3"; s.StatusLedPin = 34; s.BootButtonPin = 0; }));
+        Assert.Empty(Problems(s => { s.Chip = "esp32s3"; s.StatusLedPin = 34; s.BootButtonPin = 0; }));
     }
 
     [Fact]
     public void A_c3_learner_who_left_board_at_esp32_is_told_to_set_it()
     {
         var problem = Assert.Single(Problems(s => s.BootButtonPin = 9)); // GPIO9 is flash on an ESP32
-        Assert.Contains("if your board is an ESP32-S3 or ESP32-C3, set Board", problem);
+        Assert.Contains("if your board is an ESP32-S3 or ESP32-C3, set Chip", problem);
     }
 
     [Fact]
@@ -105,8 +105,8 @@ public class PinSettingsTests
     [InlineData(null)]
     public void An_unknown_board_is_refused_with_the_three_choices(string board)
     {
-        var problem = Assert.Single(Problems(s => s.Board = board));
-        Assert.StartsWith("Board: ", problem);
+        var problem = Assert.Single(Problems(s => s.Chip = board));
+        Assert.StartsWith("Chip: ", problem);
         Assert.Contains("\"esp32\", \"esp32s3\" or \"esp32c3\"", problem);
     }
 
@@ -119,7 +119,7 @@ public class PinSettingsTests
     [InlineData("esp32c3", 2, "strapping pin")]
     public void A_button_on_a_strapping_pin_is_accepted_with_a_warning_saying_what_reset_does(string board, int pin, string effect)
     {
-        var warning = Assert.Single(Warnings(s => { s.Board = board; s.BootButtonPin = pin; s.StatusLedPin = -1; }));
+        var warning = Assert.Single(Warnings(s => { s.Chip = board; s.BootButtonPin = pin; s.StatusLedPin = -1; }));
         Assert.StartsWith("BootButtonPin: GPIO" + pin + " is a strapping pin: ", warning);
         Assert.Contains(effect, warning);
         Assert.EndsWith("board is GPIO" + EspPins.BootButtonPin(board), warning);
@@ -135,7 +135,7 @@ public class PinSettingsTests
     [Fact]
     public void The_c3s_gpio0_is_an_ordinary_pin_but_not_its_boot_button()
     {
-        var warning = Assert.Single(Warnings(s => { s.Board = "esp32c3"; s.BootButtonPin = 0; s.StatusLedPin = -1; }));
+        var warning = Assert.Single(Warnings(s => { s.Chip = "esp32c3"; s.BootButtonPin = 0; s.StatusLedPin = -1; }));
         Assert.StartsWith("BootButtonPin: GPIO0 is not the BOOT button on an ESP32-C3 board; BOOT is GPIO9", warning);
     }
 
@@ -144,7 +144,7 @@ public class PinSettingsTests
     [InlineData("esp32s3", 19, 0)]
     public void The_usb_pins_are_accepted_with_a_warning(string board, int led, int button)
     {
-        var warning = Assert.Single(Warnings(s => { s.Board = board; s.BootButtonPin = button; s.StatusLedPin = led; }));
+        var warning = Assert.Single(Warnings(s => { s.Chip = board; s.BootButtonPin = button; s.StatusLedPin = led; }));
         Assert.Contains("USB", warning);
     }
 
@@ -153,7 +153,7 @@ public class PinSettingsTests
     [InlineData(48)]
     public void The_s3_devkits_rgb_led_is_accepted_with_a_warning_that_a_plain_pin_cannot_light_it(int pin)
     {
-        var warning = Assert.Single(Warnings(s => { s.Board = "esp32s3"; s.StatusLedPin = pin; }));
+        var warning = Assert.Single(Warnings(s => { s.Chip = "esp32s3"; s.StatusLedPin = pin; }));
         Assert.Contains("RGB LED", warning);
     }
 

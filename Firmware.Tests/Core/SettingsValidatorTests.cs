@@ -23,9 +23,6 @@ public class SettingsValidatorTests
     {
         var settings = new DeviceSettings();
         Assert.Equal(8883, settings.BrokerPort);
-        Assert.Equal("topic1", settings.SubscribeTopic);
-        Assert.Equal("topic2", settings.PublishTopic);
-        Assert.Equal("hello", settings.PublishPayload);
         Assert.Equal(DeviceSettings.BuiltInIsrgRootX1, settings.CaCertificate);
         Assert.Equal(60, settings.KeepAliveSeconds);
     }
@@ -51,12 +48,9 @@ public class SettingsValidatorTests
             s.BrokerHost = "";
             s.BrokerUsername = null;
             s.BrokerPassword = " ";
-            s.SubscribeTopic = "";
-            s.PublishTopic = null;
-            s.PublishPayload = null;
         });
         var fields = problems.Select(p => p[..p.IndexOf(':')]).ToList();
-        Assert.Equal(new[] { "WifiSsid", "WifiPassword", "BrokerHost", "BrokerUsername", "BrokerPassword", "SubscribeTopic", "PublishTopic", "PublishPayload" }, fields);
+        Assert.Equal(new[] { "WifiSsid", "WifiPassword", "BrokerHost", "BrokerUsername", "BrokerPassword" }, fields);
         Assert.All(problems, p => Assert.Contains("missing; put", p));
     }
 
@@ -64,35 +58,33 @@ public class SettingsValidatorTests
     [InlineData("topic2/#")]
     [InlineData("topic+")]
     [InlineData("+")]
-    public void A_wildcard_in_the_publish_topic_is_refused(string topic)
+    public void A_wildcard_in_a_publish_topic_is_refused(string topic)
     {
-        var problem = Assert.Single(Problems(s => s.PublishTopic = topic));
-        Assert.StartsWith("PublishTopic:", problem);
-        Assert.Contains("wildcard", problem);
+        Assert.Contains("wildcard", SettingsValidator.TopicProblem(topic, false));
     }
 
     [Theory]
     [InlineData("topic1/#")]
     [InlineData("+/status")]
     [InlineData("#")]
-    public void Proper_wildcards_are_fine_in_the_subscribe_topic(string topic)
+    public void Proper_wildcards_are_fine_in_a_subscribe_topic(string topic)
     {
-        Assert.Empty(Problems(s => s.SubscribeTopic = topic));
+        Assert.Null(SettingsValidator.TopicProblem(topic, true));
     }
 
     [Theory]
     [InlineData("topic1#")]
     [InlineData("a/#/b")]
     [InlineData("a+/b")]
-    public void Misplaced_wildcards_in_the_subscribe_topic_are_refused(string topic)
+    public void Misplaced_wildcards_in_a_subscribe_topic_are_refused(string topic)
     {
-        Assert.StartsWith("SubscribeTopic:", Assert.Single(Problems(s => s.SubscribeTopic = topic)));
+        Assert.NotNull(SettingsValidator.TopicProblem(topic, true));
     }
 
     [Fact]
     public void A_nul_in_a_topic_is_refused()
     {
-        Assert.Contains("NUL", Assert.Single(Problems(s => s.SubscribeTopic = "a\0b")));
+        Assert.Contains("NUL", SettingsValidator.TopicProblem("a\0b", true));
     }
 
     [Theory]
@@ -141,14 +133,6 @@ public class SettingsValidatorTests
     }
 
     [Theory]
-    [InlineData(-1)]
-    [InlineData(3)]
-    public void Qos_must_be_0_1_or_2(int qos)
-    {
-        Assert.StartsWith("PublishQos:", Assert.Single(Problems(s => s.PublishQos = qos)));
-    }
-
-    [Theory]
     [InlineData(0)]
     [InlineData(5)]
     [InlineData(5000)]
@@ -186,15 +170,30 @@ public class SettingsValidatorTests
     }
 }
 
+/// <summary>The monitor topic is checked by the settings, and against the lesson's topics when the lesson is asked
+/// for them (the board must not receive its own monitor lines).</summary>
 public class MonitorTopicValidationTests
 {
     private static List<string> Problems(string subscribe, string monitor, string prefix = "")
     {
         var settings = FakeSettings.Valid();
-        settings.SubscribeTopic = subscribe;
         settings.MonitorTopic = monitor;
         settings.ClientIdPrefix = prefix;
-        return SettingsValidator.Validate(settings).Cast<string>().ToList();
+        var problems = SettingsValidator.Validate(settings).Cast<string>().ToList();
+        if (problems.Count > 0) return problems;
+
+        var monitorLines = new RecordingMonitor();
+        var runner = new LessonRunner(new Subscriber(subscribe), new Board(monitorLines, new MessageLine(200), null, null),
+                                      new FakeClock(), monitorLines, 1000);
+        runner.Topics(settings);
+        return monitorLines.Lines;
+    }
+
+    private sealed class Subscriber(string topic) : ILesson
+    {
+        public string[] Topics() => new[] { topic };
+        public void OnMessage(MqttMessage message, Board board) { }
+        public void OnBootPress(Board board) { }
     }
 
     [Fact]
@@ -215,8 +214,8 @@ public class MonitorTopicValidationTests
     public void A_monitor_topic_the_subscription_would_bring_back_is_refused(string subscribe, string monitor, string prefix)
     {
         string problem = Assert.Single(Problems(subscribe, monitor, prefix));
-        Assert.StartsWith("MonitorTopic: \"" + monitor + "\" is matched by SubscribeTopic \"" + subscribe + "\"", problem);
-        Assert.Contains("or \"\" to turn the monitor over MQTT off", problem);
+        Assert.StartsWith("Lesson: Topics: \"" + subscribe + "\" matches MonitorTopic \"" + monitor + "\"", problem);
+        Assert.Contains("or set MonitorTopic to another topic or \"\" in settings.json", problem);
     }
 
     [Theory]

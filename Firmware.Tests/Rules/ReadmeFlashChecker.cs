@@ -246,8 +246,8 @@ namespace Firmware.Tests.Rules
                     problems.Add(row.Name + ": BOOT GPIO" + row.BootPin + " is not the " + EspPins.ChipName(row.Board) + "'s boot pin");
                 }
 
-                var settings = new DeviceSettings { Board = row.Board, BootButtonPin = row.BootPin, StatusLedPin = row.LedPin ?? -1 };
-                var errors = SettingsValidator.Validate(settings).Cast<string>().Where(e => e.StartsWith("Board", StringComparison.Ordinal)
+                var settings = new DeviceSettings { Chip = row.Board, BootButtonPin = row.BootPin, StatusLedPin = row.LedPin ?? -1 };
+                var errors = SettingsValidator.Validate(settings).Cast<string>().Where(e => e.StartsWith("Chip", StringComparison.Ordinal)
                     || e.StartsWith("BootButtonPin", StringComparison.Ordinal) || e.StartsWith("StatusLedPin", StringComparison.Ordinal));
                 var warnings = errors.Any() ? Enumerable.Empty<string>() : SettingsValidator.Warnings(settings).Cast<string>();
                 foreach (string line in errors.Concat(warnings))

@@ -41,7 +41,7 @@ namespace IotyDevice.Simulator
         }
 
         /// <summary>Called once the peer and the commands exist; until then the page waits.</summary>
-        public void Attach(DeviceSettings settings, string chipId, AppPeer peer, Commands commands)
+        public void Attach(DeviceSettings settings, LessonTopics topics, string chipId, AppPeer peer, Commands commands)
         {
             _peer = peer;
             _commands = commands;
@@ -53,9 +53,9 @@ namespace IotyDevice.Simulator
                 type = "setup",
                 chipId = clientId,
                 broker = settings.BrokerHost + ":" + settings.BrokerPort,
-                switchTopic = settings.SubscribeTopic,
-                displayTopic = settings.PublishTopic,
-                publishPayload = settings.PublishPayload,
+                switchTopic = topics.Subscribed.Length > 0 ? topics.Subscribed[0] : "",
+                displayTopic = topics.PressTopic ?? "",
+                publishPayload = topics.PressText ?? "nothing",
                 statusTopic = status,
             }, Json));
         }

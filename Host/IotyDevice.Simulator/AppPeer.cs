@@ -17,7 +17,8 @@ namespace IotyDevice.Simulator
     /// <summary>The IoTy App Builder's side of the lesson: its own MQTTnet client (never the device's transport)
     /// on the same broker with the same credentials and CA as the device. It publishes what `pub` asks for,
     /// listens on the device's publish topic and status topic, and reconnects on its own (re-reading the
-    /// settings, so a fixed settings.json is picked up as the device picks it up).</summary>
+    /// settings, so a fixed settings.json is picked up as the device picks it up). The device's publish topic is the
+    /// lesson's (<see cref="LessonTopics"/>).</summary>
     internal sealed class AppPeer : IDisposable
     {
         private const int RetryMs = 3000;
@@ -26,6 +27,7 @@ namespace IotyDevice.Simulator
 
         private readonly ISettingsSource _settings;
         private readonly string _chipId;
+        private readonly string _deviceTopic;
         private readonly Terminal _terminal;
         private readonly string _clientId = "ioty-app-sim-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(3)).ToLowerInvariant();
         private readonly ManualResetEventSlim _stop = new ManualResetEventSlim(false);
@@ -37,10 +39,12 @@ namespace IotyDevice.Simulator
         private string _lastProblem;
         private volatile bool _liveOnlineSeen;
 
-        public AppPeer(ISettingsSource settings, string chipId, Terminal terminal)
+        /// <param name="deviceTopic">where the lesson's BOOT press publishes; null: it publishes nothing there</param>
+        public AppPeer(ISettingsSource settings, string chipId, string deviceTopic, Terminal terminal)
         {
             _settings = settings;
             _chipId = chipId;
+            _deviceTopic = deviceTopic;
             _terminal = terminal;
             _thread = new Thread(Run) { IsBackground = true, Name = "app peer" };
         }
@@ -157,18 +161,23 @@ namespace IotyDevice.Simulator
                         Report("cannot connect to " + where + ": the broker refused (" + result.ResultCode + "); retrying every " + RetryMs / 1000 + " s");
                         return;
                     }
-                    string listening = s.PublishTopic + (statusTopic == null ? "" : " and " + statusTopic);
-                    var subscribe = new MqttClientSubscribeOptionsBuilder().WithTopicFilter(s.PublishTopic, MqttQualityOfServiceLevel.AtLeastOnce);
-                    if (statusTopic != null) subscribe = subscribe.WithTopicFilter(statusTopic, MqttQualityOfServiceLevel.AtLeastOnce);
+                    var own = new List<string>();
+                    if (_deviceTopic != null) own.Add(_deviceTopic);
+                    if (statusTopic != null) own.Add(statusTopic);
+                    string listening = own.Count == 0 ? "nothing yet" : string.Join(" and ", own);
+                    var subscribe = new MqttClientSubscribeOptionsBuilder();
                     lock (_gate)
                     {
                         foreach (string topic in _watched)
                         {
-                            if (topic != s.PublishTopic && topic != statusTopic) subscribe = subscribe.WithTopicFilter(topic, MqttQualityOfServiceLevel.AtLeastOnce);
+                            if (!own.Contains(topic)) subscribe = subscribe.WithTopicFilter(topic, MqttQualityOfServiceLevel.AtLeastOnce);
                         }
-                        // Watching these again is a no-op.
-                        if (!_watched.Contains(s.PublishTopic)) _watched.Add(s.PublishTopic);
-                        if (statusTopic != null && !_watched.Contains(statusTopic)) _watched.Add(statusTopic);
+                        foreach (string topic in own)
+                        {
+                            subscribe = subscribe.WithTopicFilter(topic, MqttQualityOfServiceLevel.AtLeastOnce);
+                            // Watching these again is a no-op.
+                            if (!_watched.Contains(topic)) _watched.Add(topic);
+                        }
                     }
                     client.SubscribeAsync(subscribe.Build(), timeout.Token).GetAwaiter().GetResult();
                     IMqttClient old;

@@ -33,7 +33,7 @@ namespace IotyDevice.Simulator
                 BrokerUsername = DevCertificates.UserName,
                 BrokerPassword = _files.Password,
                 CaCertificate = _files.CaPath,
-                Board = _board.Board,
+                Chip = _board.Chip,
                 BootButtonPin = _board.BootButtonPin,
                 StatusLedPin = _board.StatusLedPin,
             };

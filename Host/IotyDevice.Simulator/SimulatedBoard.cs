@@ -8,7 +8,7 @@ namespace IotyDevice.Simulator
     /// board. Values are those of the README's "Boards and pins" table (Espressif's DevKits).</summary>
     internal sealed class SimulatedBoard
     {
-        public readonly string Board;
+        public readonly string Chip;
         public readonly string Image;
         public readonly int BootButtonPin;
         public readonly int StatusLedPin;
@@ -16,7 +16,7 @@ namespace IotyDevice.Simulator
 
         private SimulatedBoard(string board, string image, int statusLedPin, string led)
         {
-            Board = board;
+            Chip = board;
             Image = image;
             BootButtonPin = EspPins.BootButtonPin(board);
             StatusLedPin = statusLedPin;
@@ -47,7 +47,7 @@ namespace IotyDevice.Simulator
         /// <summary>The [sim] line that introduces the board.</summary>
         public string Line(byte[] mac)
         {
-            return "board: a simulated " + EspPins.ChipName(Board) + " (nanoff would flash " + Image + "; BOOT GPIO" + BootButtonPin.ToString()
+            return "board: a simulated " + EspPins.ChipName(Chip) + " (nanoff would flash " + Image + "; BOOT GPIO" + BootButtonPin.ToString()
                 + ", " + _led + ") with the made-up WiFi MAC " + BitConverter.ToString(mac).Replace('-', ':').ToLowerInvariant()
                 + " and simulated WiFi (any network name joins); Enter = a BOOT press";
         }

@@ -89,7 +89,8 @@ namespace IotyDevice.Simulator
             _terminal.Sim(_args.Board.Line(SimulatedMac));
 
             // The App Builder's side connects first, so it already listens when the device comes online.
-            _peer = new AppPeer(settings, ChipId.FromMac(SimulatedMac), _terminal);
+            LessonTopics topics = LessonTopics.Of(new Lesson());
+            _peer = new AppPeer(settings, ChipId.FromMac(SimulatedMac), topics.PressTopic, _terminal);
             _peer.Start();
             _peer.WaitFirstAttempt(TimeSpan.FromSeconds(6));
 
@@ -103,9 +104,9 @@ namespace IotyDevice.Simulator
             if (_page != null)
             {
                 string problem;
-                // The page's topics are the settings' topics; with settings still to be fixed, the firmware's defaults.
+                // The page's topics are the lesson's; its broker and status topic the settings' (the defaults while they are to be fixed).
                 DeviceSettings current = settings.Read(out problem) ?? new DeviceSettings();
-                _page.Attach(current, ChipId.FromMac(SimulatedMac), _peer, commands);
+                _page.Attach(current, topics, ChipId.FromMac(SimulatedMac), _peer, commands);
             }
             string last;
             int code = script ? RunScript(commands, out last) : RunInteractive(commands, out last);

@@ -8,9 +8,9 @@ namespace IotyDevice
     {
         private const int LedPin = 4;
 
-        public string[] Topics(DeviceSettings settings)
+        public string[] Topics()
         {
-            return new string[] { settings.SubscribeTopic };
+            return new string[] { "topic1" };
         }
 
         public void OnMessage(MqttMessage message, Board board)
@@ -28,8 +28,7 @@ namespace IotyDevice
 
         public void OnBootPress(Board board)
         {
-            DeviceSettings settings = board.Settings;
-            board.Publish(settings.PublishTopic, settings.PublishPayload, settings.PublishQos, settings.PublishRetain);
+            board.Publish("topic2", "hello");
         }
     }
 }

@@ -6,9 +6,9 @@ namespace IotyDevice
     /// in the simulator).</summary>
     public class Lesson : ILesson
     {
-        public string[] Topics(DeviceSettings settings)
+        public string[] Topics()
         {
-            return new string[] { settings.SubscribeTopic };
+            return new string[] { "topic1" };
         }
 
         public void OnMessage(MqttMessage message, Board board)
@@ -22,8 +22,7 @@ namespace IotyDevice
 
         public void OnBootPress(Board board)
         {
-            DeviceSettings settings = board.Settings;
-            board.Publish(settings.PublishTopic, settings.PublishPayload, settings.PublishQos, settings.PublishRetain);
+            board.Publish("topic2", "hello");
         }
     }
 }

@@ -8,9 +8,9 @@ namespace IotyDevice
     {
         private int _presses;
 
-        public string[] Topics(DeviceSettings settings)
+        public string[] Topics()
         {
-            return new string[] { settings.SubscribeTopic };
+            return new string[] { "topic1" };
         }
 
         public void OnMessage(MqttMessage message, Board board)
@@ -21,7 +21,7 @@ namespace IotyDevice
         public void OnBootPress(Board board)
         {
             _presses = _presses + 1;
-            board.Publish(board.Settings.PublishTopic, _presses.ToString());
+            board.Publish("topic2", _presses.ToString());
         }
     }
 }

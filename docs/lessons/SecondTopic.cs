@@ -6,9 +6,9 @@ namespace IotyDevice
     /// for its messages. Both subscriptions are renewed after every reconnect.</summary>
     public class Lesson : ILesson
     {
-        public string[] Topics(DeviceSettings settings)
+        public string[] Topics()
         {
-            return new string[] { settings.SubscribeTopic, "topic3" };
+            return new string[] { "topic1", "topic3" };
         }
 
         public void OnMessage(MqttMessage message, Board board)
@@ -25,8 +25,7 @@ namespace IotyDevice
 
         public void OnBootPress(Board board)
         {
-            DeviceSettings settings = board.Settings;
-            board.Publish(settings.PublishTopic, settings.PublishPayload, settings.PublishQos, settings.PublishRetain);
+            board.Publish("topic2", "hello");
         }
     }
 }

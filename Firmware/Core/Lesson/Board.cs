@@ -2,7 +2,7 @@ using System;
 
 namespace IotyDevice.Core
 {
-    /// <summary>What a lesson can do: print to the monitor, publish, switch an output pin, read the settings.
+    /// <summary>What a lesson can do: print to the monitor, publish, switch an output pin, read the settings (without secrets).
     /// Handed to every lesson method; it only works on the main loop, which is where the lesson runs.</summary>
     public class Board
     {
@@ -11,6 +11,7 @@ namespace IotyDevice.Core
         private readonly ILessonPublisher _publisher;
         private readonly IOutputPins _pins;
         private DeviceSettings _settings;
+        private SettingsView _view;
 
         public Board(IMonitor monitor, MessageLine line, ILessonPublisher publisher, IOutputPins pins)
         {
@@ -20,8 +21,8 @@ namespace IotyDevice.Core
             _pins = pins;
         }
 
-        /// <summary>The settings (settings.json) the device runs with, already checked.</summary>
-        public DeviceSettings Settings { get { return _settings; } }
+        /// <summary>The settings (settings.json) the device runs with, already checked; the passwords are not in it.</summary>
+        public SettingsView Settings { get { return _view; } }
 
         /// <summary>Prints one line to the monitor, like Python's print(text).</summary>
         public void Print(string text)
@@ -68,7 +69,7 @@ namespace IotyDevice.Core
 
         /// <summary>Switches an output pin on (high) or off (low), like IoTy's pin.digital_write(pin, 1 or 0).
         /// The pins of the status light (StatusLedPin, while the light is on) and the BOOT button are the device's, and
-        /// the pin must be an output on the board's chip (Board in settings.json).</summary>
+        /// the pin must be an output on the board's chip (Chip in settings.json).</summary>
         public void DigitalWrite(int pin, bool on)
         {
             if (pin < 0)
@@ -87,7 +88,7 @@ namespace IotyDevice.Core
                 throw new InvalidOperationException("DigitalWrite: GPIO " + pin.ToString() + " is the BOOT button's pin (BootButtonPin in settings.json); use another pin");
             }
 
-            string problem = _settings == null ? null : EspPins.Problem(_settings.Board, pin, true);
+            string problem = _settings == null ? null : EspPins.Problem(_settings.Chip, pin, true);
             if (problem != null)
             {
                 throw new ArgumentException("DigitalWrite: " + problem + "; use another pin (" + EspPins.BoardTable + ")");
@@ -104,6 +105,7 @@ namespace IotyDevice.Core
         internal void UseSettings(DeviceSettings settings)
         {
             _settings = settings;
+            _view = new SettingsView(settings);
         }
 
         private static string CheckedTopic(string topic)

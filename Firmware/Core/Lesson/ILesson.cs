@@ -5,8 +5,8 @@ namespace IotyDevice.Core
     /// runs on the main loop, never on the MQTT library's threads; an exception is caught and printed.</summary>
     public interface ILesson
     {
-        /// <summary>The topic filters to subscribe to (QoS 1), asked once per settings and used after every connect.</summary>
-        string[] Topics(DeviceSettings settings);
+        /// <summary>The topic filters to subscribe to (QoS 1), asked once the settings are read and used after every connect.</summary>
+        string[] Topics();
 
         /// <summary>One received message; messages arrive in order, one call each.</summary>
         void OnMessage(MqttMessage message, Board board);

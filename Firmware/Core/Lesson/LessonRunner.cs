@@ -24,15 +24,15 @@ namespace IotyDevice.Core
             _slowMs = slowMs;
         }
 
-        /// <summary>The lesson's topics for these settings, checked; null (with the reason printed) when the lesson
-        /// gives none that can be subscribed.</summary>
+        /// <summary>The lesson's topics, checked (also against the monitor topic of these settings: the board must not
+        /// receive its own monitor lines); null (with the reason printed) when the lesson gives none that can be subscribed.</summary>
         public string[] Topics(DeviceSettings settings)
         {
             _board.UseSettings(settings);
             string[] topics;
             try
             {
-                topics = _lesson.Topics(settings);
+                topics = _lesson.Topics();
             }
             catch (Exception e)
             {
@@ -52,6 +52,14 @@ namespace IotyDevice.Core
                 if (problem != null)
                 {
                     _monitor.WriteLine("Lesson: Topics: topic " + (i + 1).ToString() + " " + problem + "; fix Topics in Firmware/Lesson.cs");
+                    return null;
+                }
+
+                if (settings.MonitorTopic != null && settings.MonitorTopic.Length > 0
+                    && TopicFilter.CouldMatch(topics[i], settings.MonitorTopic, settings.ClientIdPrefix))
+                {
+                    _monitor.WriteLine("Lesson: Topics: \"" + topics[i] + "\" matches MonitorTopic \"" + settings.MonitorTopic
+                        + "\", so the device would receive its own monitor lines and print them again, forever; subscribe to a narrower topic in Firmware/Lesson.cs, or set MonitorTopic to another topic or \"\" in settings.json");
                     return null;
                 }
             }

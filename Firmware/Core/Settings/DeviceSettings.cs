@@ -27,15 +27,11 @@ namespace IotyDevice.Core
             BrokerPort = 8883;
             CaCertificate = BuiltInIsrgRootX1;
             ClientIdPrefix = "";
-            SubscribeTopic = "topic1";
-            PublishTopic = "topic2";
-            PublishPayload = "hello";
-            PublishQos = 1;
             StatusTopic = ClientIdPlaceholder + "/status";
             MonitorTopic = ClientIdPlaceholder + "/monitor";
             StatusLedPin = DefaultStatusLedPin;
             KeepAliveSeconds = 60;
-            Board = EspPins.Esp32;
+            Chip = EspPins.Esp32;
             BootButtonPin = DefaultBootButtonPin;
         }
 
@@ -54,12 +50,6 @@ namespace IotyDevice.Core
         /// <summary>Put before the chip ID to make the MQTT client ID, e.g. "class3-".</summary>
         public string ClientIdPrefix { get; set; }
 
-        public string SubscribeTopic { get; set; }
-        public string PublishTopic { get; set; }
-        public string PublishPayload { get; set; }
-        public int PublishQos { get; set; }
-        public bool PublishRetain { get; set; }
-
         /// <summary>Where the device says "online" (retained) and its last will says "offline";
         /// "{clientId}" is replaced by the client ID. An empty string turns availability off.</summary>
         public string StatusTopic { get; set; }
@@ -68,7 +58,7 @@ namespace IotyDevice.Core
 
         /// <summary>Which chip the board carries (<see cref="EspPins.Esp32"/>, <see cref="EspPins.Esp32S3"/>,
         /// <see cref="EspPins.Esp32C3"/>): the pins below are checked against that chip.</summary>
-        public string Board { get; set; }
+        public string Chip { get; set; }
 
         /// <summary>The GPIO of the button that publishes (active low, pulled up): BOOT is GPIO0 on ESP32 and
         /// ESP32-S3 boards, GPIO9 on ESP32-C3 boards.</summary>

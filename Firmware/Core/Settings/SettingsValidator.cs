@@ -65,34 +65,6 @@ namespace IotyDevice.Core
                 errors.Add("ClientIdPrefix: use at most 11 letters, digits, - or _ (the chip ID follows it)");
             }
 
-            if (RequireFilled(errors, "SubscribeTopic", s.SubscribeTopic, "the topic to listen on, e.g. topic1"))
-            {
-                string problem = TopicProblem(s.SubscribeTopic, true);
-                if (problem != null)
-                {
-                    errors.Add("SubscribeTopic: " + problem);
-                }
-            }
-
-            if (RequireFilled(errors, "PublishTopic", s.PublishTopic, "the topic BOOT publishes to, e.g. topic2"))
-            {
-                string problem = TopicProblem(s.PublishTopic, false);
-                if (problem != null)
-                {
-                    errors.Add("PublishTopic: " + problem);
-                }
-            }
-
-            if (s.PublishPayload == null)
-            {
-                errors.Add("PublishPayload: missing; put the text BOOT sends, e.g. \"hello\"");
-            }
-
-            if (s.PublishQos < 0 || s.PublishQos > 2)
-            {
-                errors.Add("PublishQos: " + s.PublishQos.ToString() + " is not an MQTT QoS; use 0, 1 or 2");
-            }
-
             if (s.StatusTopic != null && s.StatusTopic.Length > 0)
             {
                 string problem = TopicProblem(s.StatusTopic, false);
@@ -119,18 +91,18 @@ namespace IotyDevice.Core
         public static ArrayList Warnings(DeviceSettings s)
         {
             ArrayList warnings = new ArrayList();
-            string chip = EspPins.ChipName(s.Board);
+            string chip = EspPins.ChipName(s.Chip);
 
             // The board's own BOOT button is meant to sit on the boot strapping pin: that is what makes it BOOT.
-            if (s.BootButtonPin != EspPins.BootButtonPin(s.Board))
+            if (s.BootButtonPin != EspPins.BootButtonPin(s.Chip))
             {
-                string caution = EspPins.Caution(s.Board, s.BootButtonPin);
+                string caution = EspPins.Caution(s.Chip, s.BootButtonPin);
                 if (caution != null)
                 {
                     warnings.Add("BootButtonPin: GPIO" + s.BootButtonPin.ToString() + " is " + caution + "; BOOT on an " + chip
-                        + " board is GPIO" + EspPins.BootButtonPin(s.Board).ToString());
+                        + " board is GPIO" + EspPins.BootButtonPin(s.Chip).ToString());
                 }
-                else if (s.Board == EspPins.Esp32C3 && s.BootButtonPin == 0)
+                else if (s.Chip == EspPins.Esp32C3 && s.BootButtonPin == 0)
                 {
                     warnings.Add("BootButtonPin: GPIO0 is not the BOOT button on an ESP32-C3 board; BOOT is GPIO9 (" + EspPins.BoardTable + ")");
                 }
@@ -138,17 +110,17 @@ namespace IotyDevice.Core
 
             // The LEDs board makers put on a strapping pin (GPIO2 on ESP32 DevKit V1, GPIO8 on ESP32-C3 SuperMini)
             // are wired so that they do not disturb the boot.
-            bool boardLed = (s.Board == EspPins.Esp32 && s.StatusLedPin == 2) || (s.Board == EspPins.Esp32C3 && s.StatusLedPin == 8);
+            bool boardLed = (s.Chip == EspPins.Esp32 && s.StatusLedPin == 2) || (s.Chip == EspPins.Esp32C3 && s.StatusLedPin == 8);
             if (s.StatusLedPin != DeviceSettings.NoStatusLed && !boardLed)
             {
-                string caution = EspPins.Caution(s.Board, s.StatusLedPin);
+                string caution = EspPins.Caution(s.Chip, s.StatusLedPin);
                 if (caution != null)
                 {
                     warnings.Add("StatusLedPin: GPIO" + s.StatusLedPin.ToString() + " is " + caution + "; an LED circuit there must not pull it at reset");
                 }
             }
 
-            if (s.Board == EspPins.Esp32S3 && (s.StatusLedPin == 38 || s.StatusLedPin == 48))
+            if (s.Chip == EspPins.Esp32S3 && (s.StatusLedPin == 38 || s.StatusLedPin == 48))
             {
                 warnings.Add("StatusLedPin: GPIO" + s.StatusLedPin.ToString() + " drives the ESP32-S3-DevKitC-1's RGB LED, which switching a pin cannot light; "
                     + "wire a plain LED to a free pin, or use -1 (" + EspPins.BoardTable + ")");
@@ -159,15 +131,15 @@ namespace IotyDevice.Core
 
         private static void PinErrors(ArrayList errors, DeviceSettings s)
         {
-            if (!EspPins.IsKnownBoard(s.Board))
+            if (!EspPins.IsKnownBoard(s.Chip))
             {
-                errors.Add("Board: " + Quoted(s.Board) + " is not a chip this firmware knows; use " + EspPins.KnownBoards + " (" + EspPins.BoardTable + ")");
+                errors.Add("Chip: " + Quoted(s.Chip) + " is not a chip this firmware knows; use " + EspPins.KnownBoards + " (" + EspPins.BoardTable + ")");
                 return; // the pins cannot be checked without the chip
             }
 
             string fix = "; pick another pin (" + EspPins.BoardTable + ")";
-            string wrongBoard = s.Board == EspPins.Esp32 ? " (if your board is an ESP32-S3 or ESP32-C3, set Board)" : "";
-            string problem = EspPins.Problem(s.Board, s.BootButtonPin, false);
+            string wrongBoard = s.Chip == EspPins.Esp32 ? " (if your board is an ESP32-S3 or ESP32-C3, set Chip)" : "";
+            string problem = EspPins.Problem(s.Chip, s.BootButtonPin, false);
             if (problem != null)
             {
                 errors.Add("BootButtonPin: " + problem + fix + wrongBoard);
@@ -178,7 +150,7 @@ namespace IotyDevice.Core
                 return;
             }
 
-            problem = EspPins.Problem(s.Board, s.StatusLedPin, true);
+            problem = EspPins.Problem(s.Chip, s.StatusLedPin, true);
             if (problem != null)
             {
                 errors.Add("StatusLedPin: " + problem + fix + ", or -1 for no status light" + wrongBoard);
@@ -237,12 +209,6 @@ namespace IotyDevice.Core
             if (problem != null)
             {
                 errors.Add("MonitorTopic: " + problem + " (or \"\" to turn the monitor over MQTT off)");
-            }
-            else if (s.SubscribeTopic != null && s.SubscribeTopic.Trim().Length > 0 && TopicProblem(s.SubscribeTopic, true) == null
-                     && TopicFilter.CouldMatch(s.SubscribeTopic, s.MonitorTopic, s.ClientIdPrefix))
-            {
-                errors.Add("MonitorTopic: \"" + s.MonitorTopic + "\" is matched by SubscribeTopic \"" + s.SubscribeTopic
-                           + "\", so the device would receive its own monitor lines and print them again, forever; use a topic outside it, or \"\" to turn the monitor over MQTT off");
             }
             else if (s.MonitorTopic == s.StatusTopic)
             {
