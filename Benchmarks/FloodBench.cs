@@ -70,7 +70,7 @@ public static class FloodBench
             report.Missed("4 QoS 1 after a QoS 0 flood: the QoS 1 marker published right after the flood was not printed ("
                 + string.Join(", ", results.Where(r => !r.MarkerPrinted).Select(r => $"{r.Total:N0} flood")) + "): printed + dropped = every flood "
                 + "message + 1 and Mosquitto, which acknowledged the marker, logged no drop, so the core's inbox dropped it. Inbox.Put "
-                + "(Firmware/Core/Mqtt/Inbox.cs) lets a QoS 1 message wait for room at the door; this row shows one lost after that, among "
+                + "(Firmware/Core/Receiving/Inbox.cs) lets a QoS 1 message wait for room at the door; this row shows one lost after that, among "
                 + "the QoS 0 flood messages that reached the listener behind it. Reported to the lead; the core is not changed here.");
 
         foreach (Result r in results)

@@ -110,12 +110,10 @@ public class WifiDiagnosisTests
     }
 
     [Fact]
-    public void No_dhcp_address_no_network_time_and_no_adapter_each_have_their_own_line()
+    public void No_dhcp_address_and_no_adapter_each_have_their_own_line()
     {
         Assert.Equal("WiFi: joined \"X\" but got no IP address (DHCP); check the router",
             WifiDiagnosis.Describe("X", WifiConnectStatus.NoIpAddress, null, null));
-        Assert.Equal("WiFi: joined \"X\" but network time (SNTP) did not arrive; TLS needs the date",
-            WifiDiagnosis.Describe("X", WifiConnectStatus.NoNetworkTime, null, null));
         Assert.Equal("WiFi: this board reports no WiFi interface; flash an ESP32 WiFi image with nanoff",
             WifiDiagnosis.Describe("X", WifiConnectStatus.NoAdapter, null, null));
     }
@@ -126,7 +124,6 @@ public class WifiDiagnosisTests
     [InlineData(WifiConnectStatus.TimedOut, true)]
     [InlineData(WifiConnectStatus.Failed, true)]
     [InlineData(WifiConnectStatus.NoIpAddress, false)]
-    [InlineData(WifiConnectStatus.NoNetworkTime, false)]
     [InlineData(WifiConnectStatus.NoAdapter, false)]
     public void Only_failures_a_scan_can_explain_ask_for_one(WifiConnectStatus status, bool scan)
     {

@@ -15,10 +15,8 @@ namespace IotyDevice.Firmware
     {
         // WifiAdapter.Connect waits up to 20 s for the access point (native); then these bound the rest.
         private const int AddressTimeoutMs = 20000;
-        private const int ClockTimeoutMs = 30000;
         private const int ScanTimeoutMs = 10000;
         private const int PollMs = 200;
-        private static readonly DateTime ClockValidFrom = new DateTime(2024, 1, 1);
 
         // Written by NetworkChange events (nanoFramework's event thread), read by the main loop.
         private readonly Flag _up = new Flag();
@@ -126,17 +124,7 @@ namespace IotyDevice.Firmware
             }
 
             Put(_up, true);
-            // TLS checks certificate dates; the ESP32 image starts SNTP by itself once it has an address.
-            for (int waited = 0; DateTime.UtcNow < ClockValidFrom; waited += PollMs)
-            {
-                if (waited >= ClockTimeoutMs)
-                {
-                    return WifiConnectStatus.NoNetworkTime;
-                }
-
-                Thread.Sleep(PollMs);
-            }
-
+            // The ESP32 image starts SNTP by itself once it has an address; the core waits for the date (BrokerConnection).
             return WifiConnectStatus.Connected;
         }
 

@@ -4,7 +4,7 @@ namespace IotyDevice.Core
     /// which <see cref="WifiDiagnosis"/> turns into the learner's line.</summary>
     public enum WifiConnectStatus
     {
-        /// <summary>Associated, with an IP address and a valid clock.</summary>
+        /// <summary>Associated, with an IP address (the core then waits for network time itself).</summary>
         Connected = 0,
         /// <summary>No access point with that name answered (ESP32: NO_AP_FOUND).</summary>
         NetworkNotFound = 1,
@@ -15,8 +15,6 @@ namespace IotyDevice.Core
         TimedOut = 3,
         /// <summary>Associated, but DHCP gave no IP address in time.</summary>
         NoIpAddress = 4,
-        /// <summary>Associated with an address, but network time (SNTP) did not set the clock in time.</summary>
-        NoNetworkTime = 5,
         /// <summary>The board reports no WiFi interface.</summary>
         NoAdapter = 6,
         /// <summary>Any other failure.</summary>
@@ -50,8 +48,7 @@ namespace IotyDevice.Core
         /// <summary>Writes SSID and password to the stored configuration (a flash write on the board).</summary>
         void Store(string ssid, string password);
 
-        /// <summary>Joins with the stored configuration and waits (bounded) for an IP address and a valid clock.
-        /// Blocks.</summary>
+        /// <summary>Joins with the stored configuration and waits (bounded) for an IP address. Blocks.</summary>
         WifiConnectStatus Connect();
 
         /// <summary>The access points in range (bounded wait); empty when none. Blocks.</summary>

@@ -28,8 +28,6 @@ namespace IotyDevice.Core
             {
                 case WifiConnectStatus.NoIpAddress:
                     return "WiFi: joined " + quoted + " but got no IP address (DHCP); check the router";
-                case WifiConnectStatus.NoNetworkTime:
-                    return "WiFi: joined " + quoted + " but network time (SNTP) did not arrive; TLS needs the date";
                 case WifiConnectStatus.NoAdapter:
                     return "WiFi: this board reports no WiFi interface; flash an ESP32 WiFi image with nanoff";
             }
