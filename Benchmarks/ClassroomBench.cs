@@ -57,7 +57,7 @@ public static class ClassroomBench
         AppPeer app = null;
         try
         {
-            app = AppPeer.Connect(broker, "class-app");
+            app = AppPeers.Connect(broker, "class-app");
             app.Subscribe("topic2", 1);
             app.Subscribe(RawHelloTopic, 1);
 
@@ -135,7 +135,7 @@ public static class ClassroomBench
     private static void WarmUp()
     {
         using MosquittoBroker broker = Live.Broker("classroom-warm-up");
-        using AppPeer app = AppPeer.Connect(broker, "class-warm-app");
+        using AppPeer app = AppPeers.Connect(broker, "class-warm-app");
         var boards = new List<DeviceUnderTest>();
         var bare = new List<AppPeer>();
         try
@@ -171,7 +171,7 @@ public static class ClassroomBench
 
     private static AppPeer ConnectBare(MosquittoBroker broker, int index)
     {
-        AppPeer peer = AppPeer.Connect(broker, "bare-" + index.ToString("000"));
+        AppPeer peer = AppPeers.Connect(broker, "bare-" + index.ToString("000"));
         peer.KeepReceived = false;
         peer.Subscribe(RawTopic, 1); // QoS 1, like the core
         return peer;
@@ -377,7 +377,7 @@ public static class ClassroomBench
         broker.Start(); // returns once the listener accepts connections
         long startMs = broker.ElapsedMs;
         storm.RestartMs = startMs - killMs;
-        using (AppPeer app = AppPeer.Connect(broker, "class-app-after"))
+        using (AppPeer app = AppPeers.Connect(broker, "class-app-after"))
         {
             for (int k = 0; k < StormMessages; k++) app.Publish("topic1", "s" + (StormBase + k), qos: 1);
         }

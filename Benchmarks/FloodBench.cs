@@ -97,7 +97,7 @@ public static class FloodBench
         string name = "flood-" + total;
         using MosquittoBroker broker = Live.Broker(name);
         using DeviceUnderTest device = Live.StartDevice(broker, name);
-        using AppPeer app = AppPeer.Connect(broker, "flood-app");
+        using AppPeer app = AppPeers.Connect(broker, "flood-app");
         string file = Path.Combine(Artifacts.RunDirectory(name + "-lines"), "flood.txt");
         WriteLines(file, total);
 

@@ -21,8 +21,8 @@ public static class LatencyBench
         using MosquittoBroker broker = Live.Broker("latency");
         StampingTransport stamps = null;
         using DeviceUnderTest device = Live.StartDevice(broker, "latency", wrapTransport: t => stamps = new StampingTransport(t));
-        using AppPeer app = AppPeer.Connect(broker, "bench-app"); // the App Builder: publishes, receives the hellos
-        using AppPeer raw = AppPeer.Connect(broker, "bench-raw"); // the baseline: a bare MQTTnet client
+        using AppPeer app = AppPeers.Connect(broker, "bench-app"); // the App Builder: publishes, receives the hellos
+        using AppPeer raw = AppPeers.Connect(broker, "bench-raw"); // the baseline: a bare MQTTnet client
         using var handOff = new HandOffBaseline(broker, "bench-handoff", HandOffTopic); // the firmware's shape, none of its code
         raw.Subscribe(RawTopic, qos: 1);                          // the same QoS the core subscribes with
         app.Subscribe("topic2", qos: 1);

@@ -22,8 +22,8 @@ public static class MonitorMirrorBench
         using MosquittoBroker broker = Live.Broker("mirror");
         using DeviceUnderTest on = Start(broker, "mirror-on", MacOn, TopicOn, "{clientId}/monitor");
         using DeviceUnderTest off = Start(broker, "mirror-off", MacOff, TopicOff, "");
-        using AppPeer app = AppPeer.Connect(broker, "mirror-app");
-        using AppPeer display = AppPeer.Connect(broker, "mirror-display"); // the App Builder Display on the monitor
+        using AppPeer app = AppPeers.Connect(broker, "mirror-app");
+        using AppPeer display = AppPeers.Connect(broker, "mirror-display"); // the App Builder Display on the monitor
         display.Subscribe("+/monitor", qos: 0);
         MessageToHandled(report, on, off, app, samples);
         Flood(report, on, off, app, display, floodMessages);

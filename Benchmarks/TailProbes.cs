@@ -60,7 +60,7 @@ public sealed class HandOffBaseline : IDisposable
     public HandOffBaseline(MosquittoBroker broker, string clientId, string topic)
     {
         _topic = topic;
-        _peer = AppPeer.Connect(broker, clientId);
+        _peer = AppPeers.Connect(broker, clientId);
         _peer.KeepReceived = false;
         _peer.OnMessage = e =>
         {

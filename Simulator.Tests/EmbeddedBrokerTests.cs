@@ -28,11 +28,11 @@ public class EmbeddedBrokerTests
             Assert.Matches(@"\(TLS, the board's way in\) and ws://localhost:\d+/mqtt \(WebSockets, for the App Builder in a browser\), user learner, password " + password + "$", brokerLine);
 
             // The broker checks the password: a wrong one is a CONNACK refusal.
-            var (intruder, refused) = AppPeer.TryConnect(port, "learner", "not-" + password, ca);
+            var (intruder, refused) = AppPeers.TryConnect(port, "learner", "not-" + password, ca);
             intruder.Dispose();
             Assert.Equal(MqttClientConnectResultCode.BadUserNameOrPassword, refused);
 
-            var (peer, result) = AppPeer.TryConnect(port, "learner", password, ca);
+            var (peer, result) = AppPeers.TryConnect(port, "learner", password, ca);
             using (peer)
             {
                 Assert.Equal(MqttClientConnectResultCode.Success, result);

@@ -20,7 +20,7 @@ public class SettingsFileTests
         using var sim = SimulatorProcess.Start(dir.Path, "--settings", settings);
         sim.Verify(() =>
         {
-            var (peer, result) = AppPeer.TryConnect(broker.Port, MosquittoBroker.AppUser, MosquittoBroker.AppPassword, TestPki.Instance.CaPem);
+            var (peer, result) = AppPeers.TryConnect(broker.Port, MosquittoBroker.AppUser, MosquittoBroker.AppPassword, TestPki.Instance.CaPem);
             using (peer)
             {
                 Assert.Equal(MqttClientConnectResultCode.Success, result);

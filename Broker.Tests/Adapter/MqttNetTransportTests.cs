@@ -63,7 +63,7 @@ public sealed class MqttNetTransportTests
     public void Connect_with_right_credentials_then_messages_flow_both_ways_on_library_threads()
     {
         using var broker = new MosquittoBroker(nameof(Connect_with_right_credentials_then_messages_flow_both_ways_on_library_threads));
-        using var peer = AppPeer.Connect(broker);
+        using var peer = AppPeers.Connect(broker);
         peer.Subscribe("topic2");
         using var transport = new MqttNetTransport(3000);
         var listener = new Listener();

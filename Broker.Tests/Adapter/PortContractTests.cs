@@ -82,7 +82,7 @@ public sealed class PortContractTests
     public void A_QoS1_message_is_acknowledged_before_the_listener_sees_it_and_Close_throws_away_what_still_waits()
     {
         using var broker = PacketLoggingBroker(nameof(A_QoS1_message_is_acknowledged_before_the_listener_sees_it_and_Close_throws_away_what_still_waits));
-        using var peer = AppPeer.Connect(broker);
+        using var peer = AppPeers.Connect(broker);
         using var transport = new MqttNetTransport(3000);
         var listener = new Listener();
         transport.SetListener(listener);
@@ -112,7 +112,7 @@ public sealed class PortContractTests
     public void Every_listener_call_comes_on_one_dispatch_thread_and_a_loss_after_what_was_queued_before_it()
     {
         using var broker = PacketLoggingBroker(nameof(Every_listener_call_comes_on_one_dispatch_thread_and_a_loss_after_what_was_queued_before_it));
-        using var peer = AppPeer.Connect(broker);
+        using var peer = AppPeers.Connect(broker);
         using var transport = new MqttNetTransport(3000);
         var listener = new Listener { IsConnectedAtLoss = () => transport.IsConnected };
         transport.SetListener(listener);
@@ -145,7 +145,7 @@ public sealed class PortContractTests
     public void Close_sends_no_DISCONNECT_so_the_broker_publishes_the_will_and_a_closed_transport_takes_no_work()
     {
         using var broker = new MosquittoBroker(nameof(Close_sends_no_DISCONNECT_so_the_broker_publishes_the_will_and_a_closed_transport_takes_no_work));
-        using var watcher = AppPeer.Connect(broker);
+        using var watcher = AppPeers.Connect(broker);
         watcher.Subscribe("status/" + ClientId);
         using var transport = new MqttNetTransport(3000);
         var listener = new Listener();

@@ -48,7 +48,7 @@ public sealed class Rig : IDisposable
 
     public AppPeer Peer(string subscribeTo = null)
     {
-        AppPeer peer = AppPeer.Connect(Broker);
+        AppPeer peer = AppPeers.Connect(Broker);
         _owned.Add(peer);
         if (subscribeTo != null) peer.Subscribe(subscribeTo);
         return peer;

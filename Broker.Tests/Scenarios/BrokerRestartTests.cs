@@ -21,7 +21,7 @@ public sealed class BrokerRestartTests
                 rig.Broker.Kill();
                 rig.Broker.Start();
                 rig.WaitForSubscriptions(restart + 1);
-                using (AppPeer app = AppPeer.Connect(rig.Broker))
+                using (AppPeer app = AppPeers.Connect(rig.Broker))
                     app.Publish("topic1", "after restart " + restart);
                 rig.Device.WaitForLine("Received on topic1: after restart " + restart);
             }

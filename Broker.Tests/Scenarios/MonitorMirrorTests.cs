@@ -20,7 +20,7 @@ public sealed class MonitorMirrorTests
         {
             rig.Device.Start();
             rig.WaitUntil(before.Changed, () => before.TextsOn(monitor).Contains("MQTT: subscribed to topic1"), 15, "the connect lines on " + monitor);
-            using (AppPeer app = AppPeer.Connect(rig.Broker)) app.Publish("topic1", "before the crash");
+            using (AppPeer app = AppPeers.Connect(rig.Broker)) app.Publish("topic1", "before the crash");
             rig.WaitUntil(before.Changed, () => before.TextsOn(monitor).Contains("Received on topic1: before the crash"), 10, "the message line on " + monitor);
             // Everything the device printed until now, in order, none marked (sent as printed).
             string[] live = rig.Device.Monitor.Lines;

@@ -26,7 +26,7 @@ public sealed class NoLossTests
             // dispatch thread (QoS 1 waits for room), so none is dropped while the loop keeps printing.
             const int count = 100;
             rig.Device.Monitor.MessageLineDelay = TimeSpan.FromMilliseconds(2);
-            using (AppPeer app = AppPeer.Connect(rig.Broker))
+            using (AppPeer app = AppPeers.Connect(rig.Broker))
                 for (int i = 1; i <= count; i++) app.Publish("topic1", "queued " + i, qos: 1);
 
             // The broker restarts meanwhile (a clean stop saves its persistence file), then the WiFi returns.

@@ -14,7 +14,7 @@ namespace IotyDevice.Simulator
 {
     /// <summary>The local App Builder page: a Switch, a Display, a status lamp, the board's monitor and its BOOT
     /// button, in the browser. The page does not speak MQTT itself: it drives the simulator's App Builder peer
-    /// (<see cref="AppPeer"/>) through Server-Sent Events (what the peer receives, the monitor lines) and small JSON
+    /// (<see cref="AppBuilderSide"/>) through Server-Sent Events (what the peer receives, the monitor lines) and small JSON
     /// POSTs (publish, watch a topic, press BOOT), so it works the same against the embedded broker and against the
     /// broker in --settings. Every payload goes to the page as JSON text and is shown with textContent.</summary>
     internal sealed class AppBuilderPage
@@ -31,7 +31,7 @@ namespace IotyDevice.Simulator
         private readonly List<Channel<string>> _clients = new List<Channel<string>>();
         private readonly TaskCompletionSource<string> _setup = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         private string _lastApp;
-        private AppPeer _peer;
+        private AppBuilderSide _peer;
         private Commands _commands;
 
         /// <summary>Keeps every line the terminal prints from now on (the monitor pane shows the board's).</summary>
@@ -41,7 +41,7 @@ namespace IotyDevice.Simulator
         }
 
         /// <summary>Called once the peer and the commands exist; until then the page waits.</summary>
-        public void Attach(DeviceSettings settings, LessonTopics topics, string chipId, AppPeer peer, Commands commands)
+        public void Attach(DeviceSettings settings, LessonTopics topics, string chipId, AppBuilderSide peer, Commands commands)
         {
             _peer = peer;
             _commands = commands;

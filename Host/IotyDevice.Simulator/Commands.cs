@@ -24,7 +24,7 @@ namespace IotyDevice.Simulator
         };
 
         private readonly Terminal _terminal;
-        private readonly AppPeer _peer;
+        private readonly AppBuilderSide _peer;
         private readonly SimulatedNetwork _network;
         private readonly SimulatedButton _button;
         private readonly int _debounceMs;
@@ -33,7 +33,7 @@ namespace IotyDevice.Simulator
         private readonly object _pressGate = new object();
         private int _waitCursor;
 
-        public Commands(Terminal terminal, AppPeer peer, SimulatedNetwork network, SimulatedButton button, int debounceMs,
+        public Commands(Terminal terminal, AppBuilderSide peer, SimulatedNetwork network, SimulatedButton button, int debounceMs,
             TimeSpan waitTimeout, CancellationToken quit)
         {
             _terminal = terminal;

@@ -39,7 +39,7 @@ namespace IotyDevice.Simulator
         private EmbeddedBroker _broker;
         private WebServer _web;
         private AppBuilderPage _page;
-        private AppPeer _peer;
+        private AppBuilderSide _peer;
         private MqttNetTransport _transport;
         private Device _device;
         private Thread _loop;
@@ -90,7 +90,7 @@ namespace IotyDevice.Simulator
 
             // The App Builder's side connects first, so it already listens when the device comes online.
             LessonTopics topics = LessonTopics.Of(new Lesson());
-            _peer = new AppPeer(settings, ChipId.FromMac(SimulatedMac), topics.PressTopic, _terminal);
+            _peer = new AppBuilderSide(settings, ChipId.FromMac(SimulatedMac), topics.PressTopic, _terminal);
             _peer.Start();
             _peer.WaitFirstAttempt(TimeSpan.FromSeconds(6));
 
