@@ -6,10 +6,11 @@ using Simulator.Tests.Infrastructure;
 
 namespace Simulator.Tests;
 
-/// <summary>Every command README.md shows (each line of its ```sh blocks and each inline `dotnet run ...`) is either
-/// run here exactly as written, by bash, from the root of a learner's copy of the repository, or is one that cannot
-/// run here, checked by the test that covers it. The list is closed: a README command that none of this knows fails
-/// <see cref="Every_README_command_is_run_here_or_checked_by_the_test_that_covers_it"/>.</summary>
+/// <summary>Every command README.md shows (each line of its ```sh blocks and each inline `dotnet run ...`) is run as
+/// written, by bash: here (<see cref="RunHere"/>, from the root of a learner's copy of the repository) or by the test
+/// that covers it (the mosquitto lines), or is listed with why no test can run it (<see cref="NotRunHere"/>: nanoff
+/// needs a board). The lists are closed: a README command none of them knows, or a listed one the README no longer
+/// shows, fails <see cref="Every_README_command_is_run_here_or_checked_by_the_test_that_covers_it"/>.</summary>
 public class ReadmeCommandsTests : IClassFixture<ReadmeCommandsTests.Lab>
 {
     /// <summary>Each command's limit; the first `dotnet run` in the copy builds the simulator, later ones are incremental.</summary>
