@@ -4,7 +4,7 @@ namespace Firmware.Tests.Rules;
 
 /// <summary>The device project (Firmware/Firmware.nfproj, which only Visual Studio with the nanoFramework extension
 /// builds) agrees with the tree: it compiles every firmware source on disk, its references are the packages of
-/// packages.config, the nano-compat build uses the same mscorlib, and the built-in CA is certs/isrg-root-x1.pem.
+/// packages.config (which Host/IotyDevice.Core.Nano reads too), and the built-in CA is certs/isrg-root-x1.pem.
 /// Each check takes text and returns its problems, so the second half of the class can feed it broken input.</summary>
 public class ProjectFilesTests
 {
@@ -21,8 +21,8 @@ public class ProjectFilesTests
     }
 
     /// <summary>Every Reference's HintPath is ..\packages\&lt;id&gt;.&lt;version&gt;\... of a package in packages.config (where
-    /// NuGet restores it, next to IotyDevice.sln), and nfproj.props names the same nanoFramework.CoreLibrary version.</summary>
-    public static List<string> PackageProblems(string nfproj, string packagesConfig, string nfprojProps)
+    /// NuGet restores it, next to IotyDevice.sln).</summary>
+    public static List<string> PackageProblems(string nfproj, string packagesConfig)
     {
         var packages = Elements(packagesConfig, "package").Select(p => (string)p.Attribute("id") + "." + (string)p.Attribute("version")).ToList();
         var problems = new List<string>();
@@ -34,11 +34,6 @@ public class ProjectFilesTests
                 problems.Add("Reference " + ((string)reference.Attribute("Include")).Split(',')[0] + ": HintPath \"" + hint
                     + "\" is not ..\\packages\\<id>.<version>\\... of a package in packages.config (" + string.Join(", ", packages) + ")");
         }
-        string core = packages.FirstOrDefault(p => p.StartsWith("nanoFramework.CoreLibrary.", StringComparison.Ordinal));
-        string props = Elements(nfprojProps, "NanoCoreLibraryVersion").SingleOrDefault()?.Value.Trim();
-        if (core != "nanoFramework.CoreLibrary." + props)
-            problems.Add("packages.config has " + core + " but nfproj.props NanoCoreLibraryVersion is " + props
-                + ": Host/IotyDevice.Core.Nano would check the core against another mscorlib than the board gets");
         return problems;
     }
 
@@ -65,7 +60,7 @@ public class ProjectFilesTests
 
     [Fact]
     public void Firmware_nfproj_references_the_packages_of_packages_config() =>
-        AssertNone(PackageProblems(RepoPaths.Read("Firmware/Firmware.nfproj"), RepoPaths.Read("Firmware/packages.config"), RepoPaths.Read("nfproj.props")));
+        AssertNone(PackageProblems(RepoPaths.Read("Firmware/Firmware.nfproj"), RepoPaths.Read("Firmware/packages.config")));
 
     [Fact]
     public void The_built_in_CA_is_certs_isrg_root_x1_pem() =>
@@ -92,15 +87,13 @@ public class ProjectFilesTests
         </packages>
         """;
 
-    private const string Props = "<Project><PropertyGroup><NanoCoreLibraryVersion>1.17.11</NanoCoreLibraryVersion></PropertyGroup></Project>";
-
     private static readonly string[] Sources = { "Program.cs", "Core/Loop/Device.cs" };
 
     [Fact]
     public void A_consistent_project_passes()
     {
         AssertNone(CompileProblems(Nfproj, Sources));
-        AssertNone(PackageProblems(Nfproj, Packages, Props));
+        AssertNone(PackageProblems(Nfproj, Packages));
     }
 
     [Theory]
@@ -123,13 +116,7 @@ public class ProjectFilesTests
     [InlineData("..\\packages\\nanoFramework.CoreLibrary", "packages\\nanoFramework.CoreLibrary", "Reference mscorlib: HintPath")] // not where NuGet restores
     public void A_reference_outside_packages_config_is_named(string good, string bad, string expected)
     {
-        Assert.Contains(PackageProblems(Nfproj.Replace(good, bad), Packages, Props), p => p.StartsWith(expected, StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void A_core_library_version_other_than_nfproj_props_is_named()
-    {
-        Assert.Contains(PackageProblems(Nfproj, Packages, Props.Replace("1.17.11", "1.17.7")), p => p.Contains("nfproj.props NanoCoreLibraryVersion is 1.17.7"));
+        Assert.Contains(PackageProblems(Nfproj.Replace(good, bad), Packages), p => p.StartsWith(expected, StringComparison.Ordinal));
     }
 
     [Fact]
