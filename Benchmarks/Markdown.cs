@@ -45,7 +45,7 @@ public static class Markdown
         md.AppendLine();
         Tail(md, report);
         md.AppendLine("## How each figure was taken");
-        foreach (string section in new[] { LatencyBench.Section1, LatencyBench.Section2, AllocationBench.Section, FloodBench.Section, ReconnectBench.Section, SettingsBench.Section, ClassroomBench.Section })
+        foreach (string section in timings.SelectMany(t => t.Section.Split(" / "))) // every section run, in number order
         {
             md.AppendLine();
             md.AppendLine("### " + section);

@@ -11,15 +11,31 @@ if (AllocationBench.IsChild(args)) return AllocationBench.RunChild();
 
 string outPath = null;
 bool quick = false;
-string only = null; // a section number, for working on one section (never for BENCHMARKS.md)
+int only = 0; // a section number, for working on one section (never for BENCHMARKS.md)
+var report = new BenchReport();
+
+// Every section, run in the order of its number (each title starts with it; one section has two): adding one is a
+// line here, and the usage line below lists it by itself.
+var sections = new (string Name, Action Run)[]
+{
+    (LatencyBench.Section1 + " / " + LatencyBench.Section2, () => LatencyBench.Run(report, quick ? 60 : 600, quick ? 20 : 300)),
+    (AllocationBench.Section, () => AllocationBench.Run(report)),
+    (FloodBench.Section, () => FloodBench.Run(report, quick ? new[] { 2_000, 20_000 } : new[] { 10_000, 100_000 })),
+    (ReconnectBench.Section, () => ReconnectBench.Run(report, quick ? 2 : 5)),
+    (SettingsBench.Section, () => SettingsBench.Run(report, quick ? 300 : 3000)),
+    (ClassroomBench.Section, () => ClassroomBench.Run(report, quick)),
+    (MonitorMirrorBench.Section, () => MonitorMirrorBench.Run(report, quick ? 60 : 400, quick ? 2_000 : 10_000)),
+}.OrderBy(s => Numbers(s.Name).Min()).ToArray();
+
 for (int i = 0; i < args.Length; i++)
 {
     if (args[i] == "--out" && i + 1 < args.Length) outPath = args[++i];
     else if (args[i] == "--quick") quick = true;
-    else if (args[i] == "--only" && i + 1 < args.Length) only = args[++i];
+    else if (args[i] == "--only" && i + 1 < args.Length && int.TryParse(args[i + 1], out only) && sections.Any(s => Numbers(s.Name).Contains(only))) i++;
     else
     {
-        Console.Error.WriteLine("usage: IotyDevice.Benchmarks [--out BENCHMARKS.md] [--quick] [--only 1|3|4|5|6|7]");
+        Console.Error.WriteLine("usage: IotyDevice.Benchmarks [--out BENCHMARKS.md] [--quick] [--only "
+            + string.Join("|", sections.SelectMany(s => Numbers(s.Name)).Order()) + "]");
         return 1;
     }
 }
@@ -34,7 +50,6 @@ using var watchdog = new Timer(_ =>
 }, null, limit, Timeout.InfiniteTimeSpan);
 
 var total = Stopwatch.StartNew();
-var report = new BenchReport();
 DateTime startedUtc = DateTime.UtcNow;
 string loadAtStart = Machine.LoadAverage();
 Console.WriteLine("IotyDevice benchmarks" + (quick ? " (quick: fewer samples, not for BENCHMARKS.md)" : "") + ", " + startedUtc.ToString("yyyy-MM-dd HH:mm") + " UTC");
@@ -44,7 +59,7 @@ Console.WriteLine("  load average (1, 5, 15 min): " + loadAtStart);
 var timings = new List<(string Section, double Seconds)>();
 void Section(string name, Action body)
 {
-    if (only != null && !name.Split(' ', '/').Contains(only + ".")) return;
+    if (only != 0 && !Numbers(name).Contains(only)) return;
     Console.WriteLine();
     Console.WriteLine("== " + name);
     var clock = Stopwatch.StartNew();
@@ -55,13 +70,7 @@ void Section(string name, Action body)
 
 try
 {
-    Section(SettingsBench.Section, () => SettingsBench.Run(report, quick ? 300 : 3000));
-    Section(AllocationBench.Section, () => AllocationBench.Run(report));
-    Section(LatencyBench.Section1 + " / " + LatencyBench.Section2, () => LatencyBench.Run(report, quick ? 60 : 600, quick ? 20 : 300));
-    Section(FloodBench.Section, () => FloodBench.Run(report, quick ? new[] { 2_000, 20_000 } : new[] { 10_000, 100_000 }));
-    Section(ReconnectBench.Section, () => ReconnectBench.Run(report, quick ? 2 : 5));
-    Section(ClassroomBench.Section, () => ClassroomBench.Run(report, quick));
-    Section(MonitorMirrorBench.Section, () => MonitorMirrorBench.Run(report, quick ? 60 : 400, quick ? 2_000 : 10_000));
+    foreach (var (name, run) in sections) Section(name, run);
 }
 catch (Exception e)
 {
@@ -76,7 +85,7 @@ foreach (string missed in report.MissedTargets) Console.WriteLine("MISSED: " + m
 int met = report.Rows.Count(r => r.Verdict == Verdict.Met), missedCount = report.Rows.Count(r => r.Verdict == Verdict.Missed);
 Console.WriteLine($"targets: {met} met, {missedCount} missed; {total.Elapsed.TotalSeconds:0} s in all");
 
-if (outPath != null && only != null)
+if (outPath != null && only != 0)
 {
     Console.Error.WriteLine("bench: --only runs part of the bench; not writing " + outPath);
 }
@@ -86,3 +95,7 @@ else if (outPath != null)
     Console.WriteLine("wrote " + Path.GetFullPath(outPath));
 }
 return 0;
+
+// The section numbers a title starts with: "1. Message → handled / 2. BOOT press → hello received" has 1 and 2.
+static int[] Numbers(string title) =>
+    title.Split(" / ").Select(part => int.Parse(part[..part.IndexOf('.')], CultureInfo.InvariantCulture)).ToArray();

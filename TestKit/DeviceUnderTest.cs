@@ -106,7 +106,7 @@ public sealed class DeviceUnderTest : IDisposable
             count + " monitor line(s) containing \"" + fragment + "\"", Transcript);
 
     public string Transcript() =>
-        Monitor.Transcript() + "\n---- transport trace ----\n" + string.Join("\n", _transportTrace.TakeLast(40))
+        Monitor.Transcript + "\n---- transport trace ----\n" + string.Join("\n", _transportTrace.TakeLast(40))
         + (ExtraTranscript == null ? "" : "\n" + ExtraTranscript());
 
     public void Dispose()

@@ -2,7 +2,8 @@ using IotyDevice.Core;
 
 namespace IotyDevice.TestKit;
 
-/// <summary>The device's monitor as a test sees it: every line kept in order, a Signal pulsed per line. An
+/// <summary>The device's monitor as a test sees it, for the unit tests (Firmware.Tests) and the tests and benchmarks
+/// on a real broker alike: every line kept in order, a Signal pulsed per line. An
 /// optional per-line delay stands in for the device's slow serial port, so a flood really backs up the inbox.
 /// A benchmark can see each received-message line first (<see cref="OnMessageLine"/>, before any work here) and
 /// count such lines instead of keeping them (<see cref="KeepMessageLines"/>), so its own memory stays flat.</summary>
@@ -47,12 +48,16 @@ public sealed class RecordingMonitor : IMonitor
         Changed.Pulse();
     }
 
-    public string[] Lines
+    /// <summary>The lines so far: a copy, so a test can read it while the device's thread still prints.</summary>
+    public List<string> Lines
     {
-        get { lock (_gate) return _lines.ToArray(); }
+        get { lock (_gate) return new List<string>(_lines); }
     }
 
-    public int Count(string fragment) => Lines.Count(l => l.Contains(fragment, StringComparison.Ordinal));
+    public int Count(string fragment)
+    {
+        lock (_gate) return _lines.Count(l => l.Contains(fragment, StringComparison.Ordinal));
+    }
 
     public int CountFrom(int startIndex, string fragment) => Lines.Skip(startIndex).Count(l => l.Contains(fragment, StringComparison.Ordinal));
 
@@ -61,11 +66,15 @@ public sealed class RecordingMonitor : IMonitor
         get { lock (_gate) return _lines.Count; }
     }
 
-    public string Transcript(int maxLines = 120)
+    /// <summary>The last lines (at most 120, each cut at 300 chars), for a failed assertion's message.</summary>
+    public string Transcript
     {
-        string[] lines = Lines;
-        IEnumerable<string> shown = lines.Length <= maxLines ? lines : lines.Skip(lines.Length - maxLines);
-        return "---- device monitor (" + lines.Length + " lines" + (lines.Length > maxLines ? ", last " + maxLines + " shown" : "") + ") ----\n"
-            + string.Join("\n", shown.Select(l => l.Length > 300 ? l[..300] + "...(" + l.Length + " chars)" : l));
+        get
+        {
+            const int maxLines = 120;
+            List<string> lines = Lines;
+            return "---- device monitor (" + lines.Count + " lines" + (lines.Count > maxLines ? ", last " + maxLines + " shown" : "") + ") ----\n"
+                + string.Join("\n", lines.TakeLast(maxLines).Select(l => l.Length > 300 ? l[..300] + "...(" + l.Length + " chars)" : l));
+        }
     }
 }

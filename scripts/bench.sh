@@ -8,7 +8,8 @@
 #      puts up to 100 boards (each the real core on its own thread) and 100 bare clients on one broker.
 # Bounded: about 1–2 minutes on a 2-core machine; the bench stops itself after 4 minutes and this script kills it at
 # 4.5, so the whole command (build included) stays under 5 minutes. It reports timings and never fails on them.
-# Extra arguments go to the bench: --quick (fewer samples; writes nothing unless --out is given again).
+# Extra arguments go to the bench: --quick (fewer samples; writes nothing unless --out is given again), --only N (one
+# section; writes nothing). `bash scripts/bench.sh --help` prints the bench's usage line, which lists every section number.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

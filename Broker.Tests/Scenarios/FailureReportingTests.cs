@@ -43,7 +43,7 @@ public sealed class FailureReportingTests
             Assert.InRange(attempts.Length, expected - 2, expected);
             Assert.InRange(expected, 3, 12);
 
-            string[] lines = rig.Device.Monitor.Lines;
+            string[] lines = rig.Device.Monitor.Lines.ToArray();
             Assert.Single(lines, l => l.Contains("credentials"));
             Assert.Contains(lines, l => l.Contains("still failing the same way"));
             LoopSurvives(rig);

@@ -23,7 +23,7 @@ public sealed class MonitorMirrorTests
             using (AppPeer app = AppPeers.Connect(rig.Broker)) app.Publish("topic1", "before the crash");
             rig.WaitUntil(before.Changed, () => before.TextsOn(monitor).Contains("Received on topic1: before the crash"), 10, "the message line on " + monitor);
             // Everything the device printed until now, in order, none marked (sent as printed).
-            string[] live = rig.Device.Monitor.Lines;
+            string[] live = rig.Device.Monitor.Lines.ToArray();
             Assert.Equal(live, before.TextsOn(monitor).Take(live.Length));
 
             // The broker dies; the proxy keeps the device away until a subscriber is back on the new broker.
@@ -38,7 +38,7 @@ public sealed class MonitorMirrorTests
             rig.Proxy.Blocked = false;
             rig.WaitUntil(after.Changed, () => after.TextsOn(monitor).Contains("MQTT: subscribed to topic1"), 20, "the reconnect lines on " + monitor);
 
-            string[] printed = rig.Device.Monitor.Lines;
+            string[] printed = rig.Device.Monitor.Lines.ToArray();
             int reconnected = Array.LastIndexOf(printed, "MQTT: subscribed to topic1");
             string[] offline = printed.Skip(down).Take(reconnected + 1 - down).ToArray();
             string[] sent = after.TextsOn(monitor);

@@ -1,81 +1,28 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
+namespace Firmware.Tests.Rules;
 
-namespace Firmware.Tests.Rules
+/// <summary>The repository this test assembly was built from, and the firmware's sources in it.</summary>
+public static class RepoPaths
 {
-    /// <summary>Finds the repository from the test's output folder and lists the firmware's sources.</summary>
-    public static class RepoPaths
+    private static readonly Lazy<string> root = new(() =>
     {
-        private static readonly Lazy<string> root = new Lazy<string>(FindRoot);
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "IotyDevice.sln"))) return dir.FullName;
+        throw new InvalidOperationException("no IotyDevice.sln above " + AppContext.BaseDirectory);
+    });
 
-        /// <summary>The folder holding IotyDevice.sln or .git, walking up from the test assembly.</summary>
-        public static string Root => root.Value;
+    public static string Root => root.Value;
 
-        public static string Firmware => Path.Combine(Root, "Firmware");
+    public static string Firmware => Path.Combine(Root, "Firmware");
 
-        private static string FindRoot()
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir != null)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "IotyDevice.sln"))
-                    || Directory.Exists(Path.Combine(dir.FullName, ".git"))
-                    || File.Exists(Path.Combine(dir.FullName, ".git")))
-                {
-                    return dir.FullName;
-                }
-                dir = dir.Parent;
-            }
-            throw new InvalidOperationException(
-                "No folder holding IotyDevice.sln or .git above " + AppContext.BaseDirectory);
-        }
+    /// <summary>Every .cs under Firmware/ on disk, without build output (bin, obj), restored packages or hidden folders.</summary>
+    public static List<string> FirmwareSources() =>
+        Directory.EnumerateFiles(Firmware, "*.cs", SearchOption.AllDirectories)
+            .Where(p => !Path.GetRelativePath(Firmware, p).Split(Path.DirectorySeparatorChar)[..^1]
+                .Any(d => d is "bin" or "obj" or "packages" || d.StartsWith('.')))
+            .Order(StringComparer.Ordinal).ToList();
 
-        /// <summary>Every .cs under Firmware/, skipping build output (bin, obj) and restored NuGet packages.</summary>
-        public static IReadOnlyList<string> FirmwareSources()
-        {
-            return EnumerateFiles(Firmware, "*.cs")
-                .OrderBy(p => p, StringComparer.Ordinal)
-                .ToList();
-        }
+    /// <summary>Path relative to the repository root, with forward slashes (for messages).</summary>
+    public static string Relative(string fullPath) => Path.GetRelativePath(Root, fullPath).Replace('\\', '/');
 
-        public static IEnumerable<string> EnumerateFiles(string dir, string pattern)
-        {
-            if (!Directory.Exists(dir))
-            {
-                yield break;
-            }
-            foreach (var file in Directory.EnumerateFiles(dir, pattern))
-            {
-                yield return file;
-            }
-            foreach (var sub in Directory.EnumerateDirectories(dir))
-            {
-                string name = Path.GetFileName(sub);
-                if (IsSkippedFolder(name))
-                {
-                    continue;
-                }
-                foreach (var file in EnumerateFiles(sub, pattern))
-                {
-                    yield return file;
-                }
-            }
-        }
-
-        public static bool IsSkippedFolder(string name)
-        {
-            return name.Equals("bin", StringComparison.OrdinalIgnoreCase)
-                || name.Equals("obj", StringComparison.OrdinalIgnoreCase)
-                || name.Equals("packages", StringComparison.OrdinalIgnoreCase)
-                || name.StartsWith(".", StringComparison.Ordinal);
-        }
-
-        /// <summary>Path relative to the repository root, with forward slashes (for messages).</summary>
-        public static string Relative(string fullPath)
-        {
-            return Path.GetRelativePath(Root, fullPath).Replace('\\', '/');
-        }
-    }
+    public static string Read(string relative) => File.ReadAllText(Path.Combine(Root, relative));
 }

@@ -154,6 +154,27 @@ namespace IotyDevice.Core
             return null;
         }
 
+        /// <summary>Why a plain LED on <paramref name="pin"/> may surprise the learner though it works, or null, as
+        /// words after "GPIOn": a strapping pin other than where board makers put their LED, or a board's RGB LED.</summary>
+        public static string LightCaution(string board, int pin)
+        {
+            // The LEDs board makers put on a strapping pin (GPIO2 on ESP32 DevKit V1, GPIO8 on ESP32-C3 SuperMini)
+            // are wired so that they do not disturb the boot.
+            if ((board == Esp32 && pin == 2) || (board == Esp32C3 && pin == 8))
+            {
+                return null;
+            }
+
+            if (board == Esp32S3 && (pin == 38 || pin == 48))
+            {
+                return "drives the ESP32-S3-DevKitC-1's RGB LED, which switching a pin cannot light; wire a plain LED to a free pin, or use -1 ("
+                    + BoardTable + ")";
+            }
+
+            string caution = Caution(board, pin);
+            return caution == null ? null : "is " + caution + "; an LED circuit there must not pull it at reset";
+        }
+
         private static bool Exists(string board, int pin)
         {
             if (board == Esp32)

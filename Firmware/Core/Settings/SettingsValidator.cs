@@ -108,22 +108,10 @@ namespace IotyDevice.Core
                 }
             }
 
-            // The LEDs board makers put on a strapping pin (GPIO2 on ESP32 DevKit V1, GPIO8 on ESP32-C3 SuperMini)
-            // are wired so that they do not disturb the boot.
-            bool boardLed = (s.Chip == EspPins.Esp32 && s.StatusLedPin == 2) || (s.Chip == EspPins.Esp32C3 && s.StatusLedPin == 8);
-            if (s.StatusLedPin != DeviceSettings.NoStatusLed && !boardLed)
+            string light = s.StatusLedPin == DeviceSettings.NoStatusLed ? null : EspPins.LightCaution(s.Chip, s.StatusLedPin);
+            if (light != null)
             {
-                string caution = EspPins.Caution(s.Chip, s.StatusLedPin);
-                if (caution != null)
-                {
-                    warnings.Add("StatusLedPin: GPIO" + s.StatusLedPin.ToString() + " is " + caution + "; an LED circuit there must not pull it at reset");
-                }
-            }
-
-            if (s.Chip == EspPins.Esp32S3 && (s.StatusLedPin == 38 || s.StatusLedPin == 48))
-            {
-                warnings.Add("StatusLedPin: GPIO" + s.StatusLedPin.ToString() + " drives the ESP32-S3-DevKitC-1's RGB LED, which switching a pin cannot light; "
-                    + "wire a plain LED to a free pin, or use -1 (" + EspPins.BoardTable + ")");
+                warnings.Add("StatusLedPin: GPIO" + s.StatusLedPin.ToString() + " " + light);
             }
 
             return warnings;
