@@ -4,7 +4,7 @@ using Simulator.Tests.Infrastructure;
 namespace Simulator.Tests;
 
 /// <summary>README.md's boards table against the firmware's pin facts (EspPins, through the settings checks a board
-/// runs at start). The table is found by its columns, which name the settings (`Board`, `BootButtonPin`,
+/// runs at start). The table is found by its columns, which name the settings (`Chip`, `BootButtonPin`,
 /// `StatusLedPin`), and a cell's value is its last `code` span, the value a learner copies into settings.json; the
 /// rest of each cell is prose for people, free to change.</summary>
 public class ReadmeBoardsTests
@@ -17,7 +17,7 @@ public class ReadmeBoardsTests
 
     public static List<Row> Rows(string readme)
     {
-        string[] columns = { "`" + nameof(DeviceSettings.Board) + "`", "`" + nameof(DeviceSettings.BootButtonPin) + "`", "`" + nameof(DeviceSettings.StatusLedPin) + "`" };
+        string[] columns = { "`" + nameof(DeviceSettings.Chip) + "`", "`" + nameof(DeviceSettings.BootButtonPin) + "`", "`" + nameof(DeviceSettings.StatusLedPin) + "`" };
         Markdown.Table table = Markdown.Tables(readme).FirstOrDefault(t => columns.All(c => t.Column(c) >= 0));
         Assert.True(table != null, "README.md has no table with the columns " + string.Join(", ", columns));
         string Value(string[] cells, string column) => Markdown.CodeSpans(cells[table.Column(column)]).LastOrDefault();
@@ -34,18 +34,18 @@ public class ReadmeBoardsTests
         {
             if (!EspPins.IsKnownBoard(row.Board))
             {
-                problems.Add(row + ": `Board` is `" + row.Board + "`; the firmware knows " + EspPins.KnownBoards);
+                problems.Add(row + ": `Chip` is `" + row.Board + "`; the firmware knows " + EspPins.KnownBoards);
                 continue;
             }
             if (row.BootButtonPin != EspPins.BootButtonPin(row.Board))
                 problems.Add(row + ": BOOT is `" + row.BootButtonPin + "`, but on an " + EspPins.ChipName(row.Board) + " it is GPIO" + EspPins.BootButtonPin(row.Board));
-            var settings = new DeviceSettings { Board = row.Board, BootButtonPin = EspPins.BootButtonPin(row.Board), StatusLedPin = row.StatusLedPin ?? DeviceSettings.NoStatusLed };
+            var settings = new DeviceSettings { Chip = row.Board, BootButtonPin = EspPins.BootButtonPin(row.Board), StatusLedPin = row.StatusLedPin ?? DeviceSettings.NoStatusLed };
             foreach (string said in SettingsValidator.Validate(settings).Cast<string>().Concat(SettingsValidator.Warnings(settings).Cast<string>())
                 .Where(l => l.StartsWith(nameof(DeviceSettings.StatusLedPin), StringComparison.Ordinal)))
                 problems.Add(row + ": the firmware says \"" + said + "\" for its light");
         }
         foreach (string board in new[] { EspPins.Esp32, EspPins.Esp32S3, EspPins.Esp32C3 }.Where(b => rows.All(r => r.Board != b)))
-            problems.Add("no row for `Board` `" + board + "`");
+            problems.Add("no row for `Chip` `" + board + "`");
         return problems;
     }
 
