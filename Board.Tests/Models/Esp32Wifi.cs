@@ -162,15 +162,17 @@ namespace Board.Models
             EspWifiConnect();
         }
 
-        /// <summary>esp_wifi_disconnect: an attempt in flight ends, and its STA_DISCONNECTED, carrying the reason that
-        /// attempt ran into, is still delivered; a station that was associated leaves (reason 8).</summary>
+        /// <summary>esp_wifi_disconnect: an attempt in flight ends. A failing one's STA_DISCONNECTED, carrying the reason
+        /// it ran into (the driver's event queue already holds it), is still delivered, after whatever called this has
+        /// set ConnectInProgress; one that was going well ends with reason 8, as does a station that was associated.</summary>
         private static void EspWifiDisconnect()
         {
             if (_attempt != null)
             {
                 Attempt aborted = _attempt;
                 aborted.Aborted = true;
-                BoardTime.AtNative(BoardTime.NowMs + AbortMs, () => Disconnected(aborted, aborted.Reason));
+                int reason = aborted.Reason != 0 ? aborted.Reason : ReasonAssocLeave;
+                BoardTime.AtNative(BoardTime.NowMs + AbortMs, () => Disconnected(aborted, reason));
             }
             else if (_associated)
             {
