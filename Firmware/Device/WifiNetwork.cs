@@ -33,7 +33,7 @@ namespace IotyDevice.Firmware
         private byte[] _mac;
         // Set by Store until the next Connect: the first result after a store may belong to the attempt before it.
         private bool _storedSinceConnect;
-        private bool _connectedBefore;
+        private bool _connectCalled;
 
         public WifiNetwork(Wakeup wakeup)
         {
@@ -109,8 +109,8 @@ namespace IotyDevice.Firmware
             // At power-on the image already joins with the stored configuration (nf-interpreter targets/ESP32/_Network/
             // NF_ESP32_Wireless.cpp, NF_ESP32_Wireless_Open). When the settings matched it (no Store), a Connect now
             // would cut that join short and report how the cut-off attempt ended: wait for it first.
-            bool firstConnect = !_connectedBefore;
-            _connectedBefore = true;
+            bool firstConnect = !_connectCalled;
+            _connectCalled = true;
             bool joinedAtPowerOn = firstConnect && !_storedSinceConnect && WaitForAddress(DriverJoinMs);
             if (!joinedAtPowerOn)
             {
