@@ -14,7 +14,7 @@ namespace nanoFramework.M2Mqtt
     /// file) talking to a <see cref="ModelBroker"/>. Its threads are modelled as managed board work:
     /// the receive thread (ReceiveThread, lines 1356-1582), the inflight thread (ProcessInflightThread, lines
     /// 1797-2590), the dispatch thread (DispatchEventThread, lines 1646-1784) and the keepalive thread
-    /// (KeepAliveThread, lines 1588-1640).
+    /// (KeepAliveThread, lines 1591-1640).
     /// </summary>
     public class MqttClient : IMqttClient, IDisposable
     {
@@ -67,7 +67,7 @@ namespace nanoFramework.M2Mqtt
         public event IMqttClient.ConnectionClosedEventHandler ConnectionClosed;
 
         /// <summary>Line 181. Set true by Connect once the CONNACK accepted; set false at once by OnConnectionClosing
-        /// (lines 846-859), and by Close.</summary>
+        /// (lines 879-892), and by Close.</summary>
         public bool IsConnected { get; private set; }
 
         public MqttSettings Settings => _settings;
@@ -377,7 +377,7 @@ namespace nanoFramework.M2Mqtt
             Send(message);
         }
 
-        /// <summary>QueuedQos1 (lines 1910-1955): serialise now (the payload array is read here, not at Publish), send,
+        /// <summary>QueuedQos1 (lines 1892-1955): serialise now (the payload array is read here, not at Publish), send,
         /// wait for the answer; after DelayOnRetry without it send again (DUP), up to AttemptsOnRetry in all; then a
         /// PUBLISH ends in MqttMsgPublished(IsPublished = false) (lines 2127-2145) and a SUBSCRIBE ends silently
         /// (lines 2146-2148). QoS 0 is sent once and forgotten.</summary>
@@ -446,7 +446,7 @@ namespace nanoFramework.M2Mqtt
             }
         }
 
-        // ---- the keepalive thread (lines 1588-1640) and Ping (lines 677-700) -------------------------------------------
+        // ---- the keepalive thread (lines 1591-1640) and Ping (lines 684-705) -------------------------------------------
 
         private bool _pingAnswered;
 
@@ -490,14 +490,14 @@ namespace nanoFramework.M2Mqtt
 
         // ---- the dispatch thread (lines 1646-1784) ----------------------------------------------------------------------
 
-        /// <summary>OnInternalEvent (lines 836-844): into the unbounded event queue, and wake the dispatch thread.</summary>
+        /// <summary>OnInternalEvent (lines 866-874): into the unbounded event queue, and wake the dispatch thread.</summary>
         private void Raise(Action handlerCall)
         {
             _eventQueue.Enqueue(handlerCall);
             WakeDispatch();
         }
 
-        /// <summary>OnConnectionClosing (lines 846-859): IsConnected false at once; dispatch finishes the queue, then
+        /// <summary>OnConnectionClosing (lines 879-892): IsConnected false at once; dispatch finishes the queue, then
         /// closes and raises ConnectionClosed.</summary>
         private void OnConnectionClosing()
         {

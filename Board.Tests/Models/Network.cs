@@ -1,6 +1,7 @@
 using Board.Models;
 
-// Models of nanoframework/System.Net v1.11.54 (the newest stored tag of the 1.x line; 1.11.60 is not tagged),
+// Models of nanoframework/System.Net v1.11.54 (the newest stored tag of the 1.x line; the pinned 1.11.60 is not in
+// the stored history),
 // nanoFramework.System.Net/NetworkInformation/*.cs, over the ESP32 native state in Esp32Wifi.
 namespace System.Net.NetworkInformation
 {

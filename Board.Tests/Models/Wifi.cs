@@ -1,8 +1,8 @@
 using System.Collections.Generic;
 using Board.Models;
 
-// Models of nanoframework/System.Device.Wifi v1.5.147 (System.Device.Wifi/*.cs; 1.5.149 is the same code with
-// newer dependencies) over the ESP32 native code in Esp32Wifi.
+// Models of nanoframework/System.Device.Wifi v1.5.147 (System.Device.Wifi/*.cs; the newest stored tag: the pinned
+// 1.5.149 is not in the stored history) over the ESP32 native code in Esp32Wifi.
 namespace System.Device.Wifi
 {
     /// <summary>WifiConnectionStatus.cs (lines 11-46).</summary>
