@@ -9,11 +9,12 @@ namespace IotyDevice.Firmware
         public static void Main()
         {
             Wakeup wakeup = new Wakeup();
+            DeviceOptions options = new DeviceOptions();
             DevicePorts ports = new DevicePorts
             {
                 Network = new WifiNetwork(wakeup),
                 Mqtt = new M2MqttTransport(),
-                Button = new GpioBootButton(wakeup),
+                Button = new GpioBootButton(wakeup, options.DebounceMs),
                 Clock = new DeviceClock(),
                 Monitor = new ConsoleMonitor(),
                 Settings = new SettingsFile(@"I:\settings.json"),
@@ -22,7 +23,7 @@ namespace IotyDevice.Firmware
             };
 
             // Run never returns on the device. The lesson (Firmware/Lesson.cs) is the part to change.
-            new Device(ports, new DeviceOptions(), wakeup, new Lesson()).Run();
+            new Device(ports, options, wakeup, new Lesson()).Run();
         }
     }
 }

@@ -5,7 +5,7 @@
 #      chromium-driver and a font for the App Builder page's browser tests), leaving the packaged mosquitto service
 #      stopped: the tests start brokers of their own;
 #   2. builds the portable core against the device's mscorlib (Host/IotyDevice.Core.Nano, warnings are errors);
-#   3. runs each test project that exists (Firmware.Tests, Broker.Tests, Simulator.Tests);
+#   3. runs each test project that exists (Firmware.Tests, Board.Tests, Broker.Tests, Simulator.Tests);
 #   4. ends with one line "N passed, N failed[, N skipped]" over all of it, and exits non-zero on any failure.
 set -euo pipefail
 
@@ -61,7 +61,7 @@ counter() { # counter NAME TRX -> value of attribute NAME of <Counters> (0 when 
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
 ran_any=false
-for project in Firmware.Tests Broker.Tests Simulator.Tests; do
+for project in Firmware.Tests Board.Tests Broker.Tests Simulator.Tests; do
     csproj="$project/$project.csproj"
     [ -f "$csproj" ] || continue
     ran_any=true

@@ -31,9 +31,12 @@ public sealed class PortContractTests
             Changed.Pulse();
         }
 
+        public string ThrowOn;
+
         public void OnMessage(string topic, byte[] payload, int qos)
         {
             Record(topic + ":" + Encoding.UTF8.GetString(payload));
+            if (Encoding.UTF8.GetString(payload) == ThrowOn) throw new InvalidOperationException("boom");
             Release.Wait(TimeSpan.FromSeconds(15)); // bounded: a broken test must not hang the library for good
         }
 
@@ -138,6 +141,27 @@ public sealed class PortContractTests
             int[] threads = listener.Calls.Select(c => c.ThreadId).Distinct().ToArray();
             Assert.Single(threads);
             Assert.NotEqual(Environment.CurrentManagedThreadId, threads[0]);
+        });
+    }
+
+    [Fact]
+    public void A_listener_that_throws_is_reported_and_the_connection_stays_up()
+    {
+        using var broker = new MosquittoBroker(nameof(A_listener_that_throws_is_reported_and_the_connection_stays_up));
+        using var peer = AppPeer.Connect(broker);
+        var traced = new ConcurrentQueue<string>();
+        using var transport = new MqttNetTransport(3000, traced.Enqueue);
+        var listener = new Listener { ThrowOn = "boom" };
+        transport.SetListener(listener);
+        Report.OnFailure(broker.LogText, () =>
+        {
+            Assert.True(transport.Connect(Request(broker.Port)).IsAccepted);
+            Subscribed(broker, transport, listener, 1);
+            peer.Publish("topic1", "boom", qos: 1);
+            peer.Publish("topic1", "after", qos: 1);
+            Wait.Until(listener.Changed, () => listener.Names.Contains("topic1:after"), TimeSpan.FromSeconds(5), "the message after the throw", broker.LogText);
+            Assert.True(transport.IsConnected);
+            Assert.Contains("MQTT: listener failed: boom", traced);
         });
     }
 

@@ -128,12 +128,18 @@ public class OutboxTests
     }
 
     [Fact]
-    public void When_the_library_gives_up_on_a_publish_it_is_sent_again()
+    public void When_the_library_gives_up_on_a_publish_it_is_sent_again_on_the_next_connection_not_on_this_one()
     {
         Press();
         _mqtt.Ack(_mqtt.PublishIds[0], confirmed: false);
         _outbox.Pump();
-        Assert.Contains("BOOT: hello not confirmed by the broker; sending it again", _monitor.Lines);
+        Assert.Contains("BOOT: hello not confirmed by the broker; it will be sent again after reconnecting", _monitor.Lines);
+        Assert.Equal(1, Hellos);
+        Assert.Equal(1, _outbox.Count);
+
+        _outbox.Close();
+        Connect();
+        _outbox.Pump();
         Assert.Equal(2, Hellos);
         Assert.Equal(1, _outbox.Count);
     }

@@ -1,5 +1,6 @@
 using System;
 using System.Net.Sockets;
+using System.Reflection;
 using IotyDevice.Core;
 using nanoFramework.M2Mqtt.Exceptions;
 
@@ -20,9 +21,12 @@ namespace IotyDevice.Firmware
     /// SslStream.Authenticate lets SslNative.SecureConnect's exception through (nanoframework/System.Net :
     /// nanoFramework.System.Net/Security/SslStream.cs), and the firmware throws SocketException carrying what
     /// mbedtls_ssl_handshake returned (nanoframework/nf-interpreter : src/PAL/COM/sockets/ssl/MbedTLS/ssl_connect_internal.cpp,
-    /// src/DeviceInterfaces/System.Net/sys_net_native_System_Net_Security_SslNative.cpp, ThrowOnError). System.Net's
-    /// CryptographicException (Security/CryptographicException.cs) only exists on its 2.0 preview line, built against
-    /// CoreLibrary 2.0; neither System.Net 1.11.60 nor mscorlib 1.17.11 has the type.
+    /// src/DeviceInterfaces/System.Net/sys_net_native_System_Net_Security_SslNative.cpp, ThrowOnError) on images built
+    /// before nf-interpreter #3460 (2026-07-10). Since then SecureConnect throws
+    /// System.Security.Cryptography.CryptographicException (ThrowCryptographicError), whose ErrorCode is the X.509
+    /// verify flags when the certificate did not verify (ssl_connect_internal.cpp: mbedtls_ssl_get_verify_result) and
+    /// mbedTLS's negative code for any other handshake failure. Neither System.Net 1.11.60 nor mscorlib 1.17.11
+    /// declares that type, so it is recognised by name and its ErrorCode read through reflection.
     /// </remarks>
     internal static class M2MqttFaults
     {
@@ -32,6 +36,8 @@ namespace IotyDevice.Firmware
         // What upstream waits for a CONNACK (MqttSettings.DefaultTimeout, 30 s); a failure well before that was not
         // a timeout.
         private const long ConnackTimeoutMs = 30000;
+
+        private const string CryptographicExceptionName = "System.Security.Cryptography.CryptographicException";
 
         /// <param name="connackCode">The CONNACK return code the receive thread saw, or -1 for none.</param>
         /// <param name="elapsedMs">How long Connect ran before it threw.</param>
@@ -57,6 +63,11 @@ namespace IotyDevice.Firmware
                     }
 
                     return FromSocketError(code, where, e);
+                }
+
+                if (cause.GetType().FullName == CryptographicExceptionName)
+                {
+                    return FromCryptographicError(CryptographicErrorCode(cause), e);
                 }
 
                 // E.g. OutOfMemoryException: TLS needs two ~16 KB buffers, tight on boards without PSRAM.
@@ -97,6 +108,30 @@ namespace IotyDevice.Firmware
             }
 
             return new MqttTransportException(TransportFault.Other, ExceptionText.Describe(e), e);
+        }
+
+        private static MqttTransportException FromCryptographicError(int code, Exception e)
+        {
+            if (code < 0)
+            {
+                return new MqttTransportException(TransportFault.TlsHandshake, "TLS error -0x" + (-code).ToString("X4"), e);
+            }
+
+            // The X.509 verify flags (mbedtls/x509.h MBEDTLS_X509_BADCERT_*): name the ones a learner can act on.
+            string why = (code & 0x08) != 0 ? "not trusted by the CA (CaCertificate)"
+                : (code & 0x04) != 0 ? "issued for another host name (BrokerHost)"
+                : (code & 0x01) != 0 ? "expired (or the board's clock is wrong)"
+                : (code & 0x200) != 0 ? "not valid yet (or the board's clock is wrong)"
+                : "flags 0x" + code.ToString("X4");
+            return new MqttTransportException(TransportFault.Certificate, "certificate verification failed: " + why, e);
+        }
+
+        /// <summary>CryptographicException.ErrorCode, or 0 when the image's type has none.</summary>
+        private static int CryptographicErrorCode(Exception e)
+        {
+            MethodInfo getter = e.GetType().GetMethod("get_ErrorCode");
+            object code = getter == null ? null : getter.Invoke(e, null);
+            return code is int ? (int)code : 0;
         }
 
         private static MqttTransportException FromSocketError(int code, string where, Exception e)

@@ -126,9 +126,14 @@ namespace IotyDevice.Firmware
 
         public int Publish(string topic, byte[] payload, int qos, bool retain)
         {
+            // M2Mqtt keeps the array and serialises it later, on its inflight thread (MqttMsgPublish keeps Message; its
+            // GetBytes copies it when the packet is sent, and again on each retry): a caller that reuses its buffer
+            // (the monitor mirror does) would change what goes out. The library gets an array nobody else holds.
+            byte[] owned = new byte[payload.Length];
+            Array.Copy(payload, owned, payload.Length);
             // contentType and userProperties are MQTT 5 only; this is a 3.1.1 connection. A QoS 0 publish gets an id
             // from upstream too, but no MqttMsgPublished ever reports it: the port's 0 says "never confirmed".
-            ushort id = Open("the publish to " + topic).Publish(topic, payload, null, null, ToQos(qos), retain);
+            ushort id = Open("the publish to " + topic).Publish(topic, owned, null, null, ToQos(qos), retain);
             return qos == 0 ? 0 : id;
         }
 
@@ -237,22 +242,44 @@ namespace IotyDevice.Firmware
                 return _owner.Current() == this ? _owner._listener : null;
             }
 
+            // Each handler below catches everything: M2Mqtt's dispatch loop turns an exception from a handler into the
+            // end of the connection (DispatchEventThread's catch calls OnConnectionClosing), while the host adapter
+            // traces it and carries on. The board does what the host does: one line, and the connection stays.
+            private static void Report(Exception e)
+            {
+                Console.WriteLine("MQTT: listener failed: " + ExceptionText.Describe(e));
+            }
+
             private void OnPublishReceived(object sender, MqttMsgPublishEventArgs e)
             {
-                IMqttListener listener = Listener();
-                if (listener != null)
+                try
                 {
-                    listener.OnMessage(e.Topic, e.Message, (int)e.QosLevel);
+                    IMqttListener listener = Listener();
+                    if (listener != null)
+                    {
+                        listener.OnMessage(e.Topic, e.Message, (int)e.QosLevel);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    Report(ex);
                 }
             }
 
             private void OnPublished(object sender, MqttMsgPublishedEventArgs e)
             {
                 // PUBACK (QoS 1) or PUBCOMP (QoS 2); IsPublished false when upstream gave up on the message.
-                IMqttListener listener = Listener();
-                if (listener != null)
+                try
                 {
-                    listener.OnPublished(Number, e.MessageId, e.IsPublished);
+                    IMqttListener listener = Listener();
+                    if (listener != null)
+                    {
+                        listener.OnPublished(Number, e.MessageId, e.IsPublished);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    Report(ex);
                 }
             }
 
@@ -260,20 +287,34 @@ namespace IotyDevice.Firmware
             {
                 // One topic per SUBSCRIBE here. A refused topic comes as MqttQoSLevel.GrantedFailure (0x80, the
                 // MQTT 3.1.1 SUBACK failure code), the same number as ConnectResult.SubscriptionRefused.
-                IMqttListener listener = Listener();
-                MqttQoSLevel[] granted = e.GrantedQoSLevels;
-                if (listener != null && granted != null && granted.Length > 0)
+                try
                 {
-                    listener.OnSubscribed(Number, e.MessageId, (int)granted[0]);
+                    IMqttListener listener = Listener();
+                    MqttQoSLevel[] granted = e.GrantedQoSLevels;
+                    if (listener != null && granted != null && granted.Length > 0)
+                    {
+                        listener.OnSubscribed(Number, e.MessageId, (int)granted[0]);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    Report(ex);
                 }
             }
 
             private void OnConnectionClosed(object sender, EventArgs e)
             {
-                IMqttListener listener = Listener();
-                if (listener != null)
+                try
                 {
-                    listener.OnConnectionClosed(Number);
+                    IMqttListener listener = Listener();
+                    if (listener != null)
+                    {
+                        listener.OnConnectionClosed(Number);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    Report(ex);
                 }
             }
 
@@ -281,10 +322,17 @@ namespace IotyDevice.Firmware
             {
                 // Connect returns only the return code; the CONNACK's session-present flag comes with this event,
                 // raised on the receive thread before Connect returns (or throws).
-                if (e.Message != null)
+                try
                 {
-                    Interlocked.Exchange(ref _sessionPresent, e.Message.SessionPresent ? 1 : 0);
-                    Interlocked.Exchange(ref _connackCode, (int)e.Message.ReturnCode);
+                    if (e.Message != null)
+                    {
+                        Interlocked.Exchange(ref _sessionPresent, e.Message.SessionPresent ? 1 : 0);
+                        Interlocked.Exchange(ref _connackCode, (int)e.Message.ReturnCode);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    Report(ex);
                 }
             }
         }

@@ -38,6 +38,13 @@ namespace IotyDevice.Firmware
                 return null;
             }
 
+            // A BOM, null values and values ending with a quote read differently on nanoFramework.Json: see SettingsJson.
+            json = SettingsJson.Prepare(json, _path, out problem);
+            if (json == null)
+            {
+                return null;
+            }
+
             try
             {
                 // Properties missing from the file keep DeviceSettings' defaults (its constructor runs first).

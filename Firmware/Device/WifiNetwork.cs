@@ -17,6 +17,10 @@ namespace IotyDevice.Firmware
         private const int AddressTimeoutMs = 20000;
         private const int ScanTimeoutMs = 10000;
         private const int PollMs = 200;
+        // How long to wait for a join the driver is making by itself (at power-on, or retrying after a Store).
+        private const int DriverJoinMs = 10000;
+        // After a scan refused as busy (the station was still ending its attempt), one more try after this.
+        private const int ScanRetryMs = 500;
 
         // Written by NetworkChange events (nanoFramework's event thread), read by the main loop.
         private readonly Flag _up = new Flag();
@@ -25,6 +29,9 @@ namespace IotyDevice.Firmware
         // The one adapter for the life of the firmware; null when the image has no WiFi.
         private readonly WifiAdapter _adapter;
         private byte[] _mac;
+        // Set by Store until the next Connect: the first result after a store may belong to the attempt before it.
+        private bool _storedSinceConnect;
+        private bool _connectCalled;
 
         public WifiNetwork(Wakeup wakeup)
         {
@@ -86,6 +93,7 @@ namespace IotyDevice.Firmware
             stored.Ssid = ssid;
             stored.Password = password;
             stored.SaveConfiguration(); // the flash write
+            _storedSinceConnect = true;
         }
 
         public WifiConnectStatus Connect()
@@ -96,31 +104,43 @@ namespace IotyDevice.Firmware
                 return WifiConnectStatus.NoAdapter;
             }
 
-            // Automatic: native options 0, so the connect itself saves nothing to flash.
-            WifiConnectionResult result = _adapter.Connect(stored.Ssid, WifiReconnectionKind.Automatic, stored.Password == null ? "" : stored.Password);
-            switch (result.ConnectionStatus)
+            // At power-on the image already joins with the stored configuration (nf-interpreter targets/ESP32/_Network/
+            // NF_ESP32_Wireless.cpp, NF_ESP32_Wireless_Open). When the settings matched it (no Store), a Connect now
+            // would cut that join short and report how the cut-off attempt ended: wait for it first.
+            bool firstConnect = !_connectCalled;
+            _connectCalled = true;
+            bool joinedAtPowerOn = firstConnect && !_storedSinceConnect && WaitForAddress(DriverJoinMs);
+            if (!joinedAtPowerOn)
             {
-                case WifiConnectionStatus.Success:
-                    break;
-                case WifiConnectionStatus.NetworkNotAvailable:
-                    return WifiConnectStatus.NetworkNotFound;
-                case WifiConnectionStatus.InvalidCredential:
-                    return WifiConnectStatus.Refused;
-                case WifiConnectionStatus.Timeout:
-                    return WifiConnectStatus.TimedOut;
-                default:
-                    return WifiConnectStatus.Failed;
-            }
-
-            // Counted waits, not clock arithmetic: SNTP may set the clock meanwhile.
-            for (int waited = 0; !HasIpAddress(); waited += PollMs)
-            {
-                if (waited >= AddressTimeoutMs)
+                WifiConnectionStatus status = Join(stored);
+                if (status != WifiConnectionStatus.Success && _storedSinceConnect)
                 {
-                    return WifiConnectStatus.NoIpAddress;
+                    // The native connect takes the first STA_DISCONNECTED after it as its answer, and after a Store that
+                    // one can be the previous attempt's (e.g. the old password's refusal). The driver goes on joining
+                    // with the new configuration by itself: wait for that, and only then ask again (which cuts the
+                    // driver's attempt short and reports how it was going).
+                    status = WaitForAddress(DriverJoinMs) ? WifiConnectionStatus.Success : Join(stored);
                 }
 
-                Thread.Sleep(PollMs);
+                _storedSinceConnect = false;
+                switch (status)
+                {
+                    case WifiConnectionStatus.Success:
+                        break;
+                    case WifiConnectionStatus.NetworkNotAvailable:
+                        return WifiConnectStatus.NetworkNotFound;
+                    case WifiConnectionStatus.InvalidCredential:
+                        return WifiConnectStatus.Refused;
+                    case WifiConnectionStatus.Timeout:
+                        return WifiConnectStatus.TimedOut;
+                    default:
+                        return WifiConnectStatus.Failed;
+                }
+            }
+
+            if (!WaitForAddress(AddressTimeoutMs))
+            {
+                return WifiConnectStatus.NoIpAddress;
             }
 
             Put(_up, true);
@@ -135,8 +155,22 @@ namespace IotyDevice.Firmware
                 return new ScannedNetwork[0];
             }
 
+            // After a failed join the driver keeps retrying by itself (targetHAL_Network.cpp: esp_wifi_connect on every
+            // STA_DISCONNECTED while IsToConnect), and ESP-IDF refuses a scan while the station connects: the native
+            // ScanAsync throws (CLR_E_BUSY). Disconnect clears that retry (NF_ESP32_Wireless_Disconnect); the attempt
+            // it cuts off may still be ending, so a busy scan gets one more try. The next Connect restarts the join.
+            _adapter.Disconnect();
             _scanDone.Reset();
-            _adapter.ScanAsync();
+            try
+            {
+                _adapter.ScanAsync();
+            }
+            catch (Exception)
+            {
+                Thread.Sleep(ScanRetryMs);
+                _adapter.ScanAsync();
+            }
+
             if (!_scanDone.WaitOne(ScanTimeoutMs, false))
             {
                 throw new InvalidOperationException("the WiFi scan did not finish in time");
@@ -150,6 +184,28 @@ namespace IotyDevice.Firmware
             }
 
             return networks;
+        }
+
+        /// <summary>Automatic: native options 0, so the connect itself saves nothing to flash.</summary>
+        private WifiConnectionStatus Join(Wireless80211Configuration stored)
+        {
+            return _adapter.Connect(stored.Ssid, WifiReconnectionKind.Automatic, stored.Password == null ? "" : stored.Password).ConnectionStatus;
+        }
+
+        /// <summary>Counted waits, not clock arithmetic: SNTP may set the clock meanwhile.</summary>
+        private static bool WaitForAddress(int timeoutMs)
+        {
+            for (int waited = 0; !HasIpAddress(); waited += PollMs)
+            {
+                if (waited >= timeoutMs)
+                {
+                    return false;
+                }
+
+                Thread.Sleep(PollMs);
+            }
+
+            return true;
         }
 
         // The events below run on nanoFramework's event thread: record, then wake the main loop.

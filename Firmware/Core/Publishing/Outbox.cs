@@ -9,7 +9,7 @@ namespace IotyDevice.Core
     /// <remarks>
     /// The promise, for QoS 1 (and 2) publishes: a message is kept until its PUBACK arrives
     /// (<see cref="OnPublished"/>). If the connection ends first, or the library gives up on it, it is published
-    /// again once there is a connection, once per drop; a real resend may reach subscribers twice (counted in
+    /// again on the next connection, once per drop; a real resend may reach subscribers twice (counted in
     /// <see cref="Resent"/>), a loss is not allowed. QoS 0 publishes are handed over and forgotten.
     /// While offline, one message per topic is kept (the first); a later one for the same topic is not queued, and
     /// the monitor says so. The outbox holds at most its capacity (waiting plus unconfirmed), so a stalled link
@@ -117,7 +117,7 @@ namespace IotyDevice.Core
             for (int i = 0; i < _entries.Count; i++)
             {
                 Entry entry = (Entry)_entries[i];
-                if (entry.Connection != 0)
+                if (entry.Connection != 0 || entry.NotOn == _connection)
                 {
                     continue;
                 }
@@ -156,10 +156,13 @@ namespace IotyDevice.Core
                 }
                 else
                 {
-                    // The library gave up on it (it may not have reached the broker).
+                    // The library gave up on it (it may not have reached the broker). M2Mqtt does that after its own
+                    // three tries, typically on a link that died silently and still reads as connected until the
+                    // keepalive notices: resending on it would only go round again. The next connection takes it.
                     entry.Connection = 0;
+                    entry.NotOn = connection;
                     entry.Resend = true;
-                    Print(entry, entry.Text + " not confirmed by the broker; sending it again");
+                    Print(entry, entry.Text + " not confirmed by the broker; it will be sent again after reconnecting");
                 }
 
                 return;
@@ -242,6 +245,9 @@ namespace IotyDevice.Core
 
             /// <summary>It was handed to a connection before and not confirmed: sending it again may duplicate it.</summary>
             public bool Resend;
+
+            /// <summary>The connection whose library gave up on it: not sent there again. 0 for none.</summary>
+            public int NotOn;
 
             public Entry(string label, string text, string topic, byte[] payload, int qos, bool retain)
             {

@@ -1,14 +1,17 @@
 using System;
 using System.IO;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using IotyDevice.Core;
 
 namespace IotyDevice.Host.Settings
 {
     /// <summary>settings.json on the PC. Parsed with System.Text.Json set up like nanoFramework.Json on the
-    /// device: property names match exactly (case-sensitive), no comments, no trailing commas — so a file that
-    /// works in the simulator also works on the board. Properties missing from the file keep DeviceSettings'
-    /// defaults; checking the values is SettingsValidator's job, not this class's.</summary>
+    /// device: property names match exactly (case-sensitive), numbers may come in quotes, no comments, no trailing
+    /// commas; the text goes through the same SettingsJson.Prepare as on the board (BOM, null, a trailing quote) — so
+    /// a file that works in the simulator also works on the board (Board.Tests SettingsReadersTests runs both readers
+    /// over the same files). Properties missing from the file keep DeviceSettings' defaults; checking the values is
+    /// SettingsValidator's job, not this class's.</summary>
     public sealed class JsonSettingsFile : ISettingsSource
     {
         private static readonly JsonSerializerOptions Options = new JsonSerializerOptions
@@ -16,6 +19,7 @@ namespace IotyDevice.Host.Settings
             PropertyNameCaseInsensitive = false,
             ReadCommentHandling = JsonCommentHandling.Disallow,
             AllowTrailingCommas = false,
+            NumberHandling = JsonNumberHandling.AllowReadingFromString,
         };
 
         private readonly string _path;
@@ -44,6 +48,12 @@ namespace IotyDevice.Host.Settings
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
                 problem = "Cannot read " + _path + " (" + e.Message + "): check the file's permissions.";
+                return null;
+            }
+
+            text = SettingsJson.Prepare(text, _path, out problem);
+            if (text == null)
+            {
                 return null;
             }
 

@@ -1,0 +1,35 @@
+using System.Device.Wifi;
+using System.Linq;
+using Board.Models;
+using IotyDevice.Core;
+using Xunit;
+
+namespace Board.Tests.Adapters
+{
+    /// <summary>The whole firmware on the models: the core driving every board adapter.</summary>
+    public sealed class DeviceOnModelTests
+    {
+        [Fact]
+        public void A_day_of_retries_without_the_access_point_makes_one_wifi_adapter_one_flash_write_and_names_the_networks_in_range()
+        {
+            BoardModels.Reset();
+            Esp32Wifi.AccessPoints.Single().InRange = false;
+            Esp32Wifi.AccessPoints.Add(new AccessPoint { Ssid = "Neighbours", Password = "x", RssiDbm = -70 });
+            using var board = new BoardRig();
+
+            board.Run(24L * 60 * 60 * 1000);
+
+            Assert.True(Esp32Wifi.Attempts >= 1400, "a day of retries at most 60 s apart, got " + Esp32Wifi.Attempts);
+            Assert.Equal(1, WifiAdapter.Registered);
+            Assert.Equal(1, Esp32Wifi.FlashWrites);
+            Assert.Contains("WiFi: no network named \"ClassroomWiFi\" in range; networks seen: Neighbours (-70 dBm) (ESP32 sees only 2.4 GHz; names are case-sensitive)",
+                board.Monitor.All);
+
+            // The access point comes back: the same adapter joins, and MQTT connects.
+            Esp32Wifi.AccessPoints[0].InRange = true;
+            board.Run(120_000, () => board.Device.State == ConnectionState.Online);
+            Assert.Equal(ConnectionState.Online, board.Device.State);
+            Assert.Equal(1, WifiAdapter.Registered);
+        }
+    }
+}
