@@ -148,7 +148,7 @@ public sealed class PortContractTests
     public void A_listener_that_throws_is_reported_and_the_connection_stays_up()
     {
         using var broker = new MosquittoBroker(nameof(A_listener_that_throws_is_reported_and_the_connection_stays_up));
-        using var peer = AppPeer.Connect(broker);
+        using var peer = AppPeers.Connect(broker);
         var traced = new ConcurrentQueue<string>();
         using var transport = new MqttNetTransport(3000, traced.Enqueue);
         var listener = new Listener { ThrowOn = "boom" };
