@@ -28,7 +28,7 @@ public class MonitorMirrorTests
 
         public Bench(int capacity = 4)
         {
-            Mirror = new MonitorMirror(Monitor, Clock, capacity, 100, 64);
+            Mirror = new MonitorMirror(Monitor, Clock, capacity, 100);
             Mirror.SetTopic("m");
         }
 

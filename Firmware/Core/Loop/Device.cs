@@ -70,9 +70,9 @@ namespace IotyDevice.Core
             _ports = ports;
             _options = options;
             _wakeup = wakeup;
-            _inbox = new Inbox(options.InboxCapacity, options.InboxKeepWaitMs);
+            _inbox = new Inbox(options.InboxCapacity, options.InboxMaxBytes);
             _line = new MessageLine(options.MaxPayloadChars);
-            _mirror = new MonitorMirror(ports.Monitor, ports.Clock, options.MonitorMirrorLines, options.MonitorMirrorIntervalMs, _line.Chars.Length);
+            _mirror = new MonitorMirror(ports.Monitor, ports.Clock, options.MonitorMirrorLines, options.MonitorMirrorIntervalMs);
             _light = new StatusLight(ports.Light, ports.Clock);
             Random random = options.Random != null ? options.Random : new Random();
             _wifiBackoff = new Backoff(options.BackoffBaseMs, options.BackoffCapMs, random);
@@ -231,14 +231,19 @@ namespace IotyDevice.Core
 
         private void ReportDrops(long now)
         {
+            string oversized = _inbox.TakeOversizedLine();
+            if (oversized != null)
+            {
+                Print(oversized);
+            }
+
             int dropped = _inbox.Dropped;
             if (dropped == _reportedDrops || (_reportedDrops > 0 && now - _lastDropReportMs < _options.DropReportIntervalMs))
             {
                 return;
             }
 
-            Print("Inbox: " + dropped.ToString() + " messages dropped so far (they arrive faster than they print; the inbox holds "
-                  + _inbox.Capacity.ToString() + "; the oldest QoS 0 ones go first)");
+            Print(_inbox.DropLine());
             _reportedDrops = dropped;
             _lastDropReportMs = now;
         }

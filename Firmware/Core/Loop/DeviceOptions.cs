@@ -6,14 +6,13 @@ namespace IotyDevice.Core
     /// Tests and the simulator shorten the times.</summary>
     public class DeviceOptions
     {
-        /// <summary>Received messages waiting for the main loop. 16 slots hold only references (the payloads
-        /// themselves are allocated by the MQTT library either way); see BENCHMARKS.md for the budget.</summary>
+        /// <summary>Received messages waiting for the main loop: at most this many (the slots hold only references)...</summary>
         public int InboxCapacity = 16;
 
-        /// <summary>How long a QoS 1/2 message waits for room in a full inbox before the oldest is dropped after
-        /// all. Only a loop that stops taking (it never should) makes this matter; it keeps the library's
-        /// thread from hanging forever, e.g. while the loop closes the connection.</summary>
-        public int InboxKeepWaitMs = 5000;
+        /// <summary>... and at most this many bytes of topic and payload (an empty inbox still takes one message up to
+        /// <see cref="MqttLimits.MaxPacketBytes"/>). What is kept while messages arrive faster than they print; see
+        /// BENCHMARKS.md for the memory budget.</summary>
+        public int InboxMaxBytes = 4096;
 
         /// <summary>Closing a connection on purpose waits until no message has arrived for this long: M2Mqtt has
         /// already acknowledged what it holds, and its Close() would throw it away.</summary>
