@@ -418,18 +418,24 @@ public class DeviceTests
     }
 
     [Theory]
-    [InlineData(1, "the broker does not speak MQTT 3.1.1")]
-    [InlineData(2, "client ID rejected")]
-    [InlineData(3, "broker unavailable")]
-    [InlineData(4, "bad user name or password")]
-    [InlineData(5, "not authorized")]
-    public void A_refused_connect_is_reported_by_name_and_retried(int code, string words)
+    [InlineData(1, "1", "the broker does not speak MQTT 5")]
+    [InlineData(2, "2", "client ID rejected")]
+    [InlineData(3, "3", "broker unavailable")]
+    [InlineData(4, "4", "bad user name or password")]
+    [InlineData(5, "5", "not authorized")]
+    [InlineData(0x84, "0x84", "the broker does not speak MQTT 5")]
+    [InlineData(0x85, "0x85", "client ID rejected")]
+    [InlineData(0x86, "0x86", "bad user name or password")]
+    [InlineData(0x87, "0x87", "not authorized")]
+    [InlineData(0x88, "0x88", "broker unavailable")]
+    [InlineData(0x8A, "0x8A", "this client is banned")]
+    public void A_refused_connect_is_reported_by_name_and_retried(int code, string shown, string words)
     {
         var rig = new DeviceRig();
         rig.Mqtt.NextConnect(code);
         rig.StartOnline();
 
-        Assert.Contains(rig.Monitor.Lines, l => l.StartsWith("MQTT: refused: " + words) && l.Contains("(code " + code + ")"));
+        Assert.Contains(rig.Monitor.Lines, l => l.StartsWith("MQTT: refused: " + words) && l.Contains("(code " + shown + ")"));
         Assert.Equal(2, rig.Mqtt.Connects.Count);
         Assert.True(rig.Mqtt.Closes >= 1, "a refused connection must be closed");
     }
