@@ -26,18 +26,38 @@ public static class NanoHeap
         public int Objects;
     }
 
-    /// <summary>Walks from each named root, breadth first; an object belongs to the first part that reaches it.
-    /// Objects in <paramref name="excluded"/> (and whatever only they reach) are not counted.</summary>
-    public static Dictionary<string, Count> Measure(IEnumerable<(string Part, object Root)> roots, ISet<object> excluded)
+    /// <summary>Walks from <paramref name="root"/>, breadth first. An object of a type <paramref name="partOf"/> names
+    /// starts a part of its own (the first walk finds those, and each part stops at the others); everything else
+    /// belongs to the first part that reaches it, the root's part last. Objects in <paramref name="excluded"/> (and
+    /// whatever only they reach) are not counted.</summary>
+    public static Dictionary<string, Count> Measure(object root, string rootPart, Func<object, string> partOf, ISet<object> excluded)
     {
+        var roots = new List<(string Part, object Root)>();
+        var found = new HashSet<object>(ReferenceEqualityComparer.Instance) { root };
+        foreach (object e in excluded) found.Add(e);
+        var search = new Queue<object>();
+        search.Enqueue(root);
+        while (search.Count > 0)
+        {
+            object o = search.Dequeue();
+            string part = o == root ? null : partOf(o);
+            if (part != null) roots.Add((part, o));
+            foreach (object child in Children(o))
+            {
+                if (child != null && found.Add(child)) search.Enqueue(child);
+            }
+        }
+        roots.Add((rootPart, root));
+
         var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
         foreach (object e in excluded) seen.Add(e);
+        foreach (var (_, r) in roots) seen.Add(r); // each part stops at the others
         var parts = new Dictionary<string, Count>();
-        foreach (var (part, root) in roots)
+        foreach (var (part, start) in roots)
         {
             if (!parts.TryGetValue(part, out Count count)) parts[part] = count = new Count();
             var queue = new Queue<object>();
-            if (root != null && seen.Add(root)) queue.Enqueue(root);
+            queue.Enqueue(start);
             while (queue.Count > 0)
             {
                 object o = queue.Dequeue();

@@ -19,7 +19,7 @@ for (int i = 0; i < args.Length; i++)
     else if (args[i] == "--only" && i + 1 < args.Length) only = args[++i];
     else
     {
-        Console.Error.WriteLine("usage: IotyDevice.Benchmarks [--out BENCHMARKS.md] [--quick] [--only 1|3|4|5|6|7]");
+        Console.Error.WriteLine("usage: IotyDevice.Benchmarks [--out BENCHMARKS.md] [--quick] [--only 1|3|4|5|6|7|8|9]");
         return 1;
     }
 }
@@ -62,6 +62,7 @@ try
     Section(ReconnectBench.Section, () => ReconnectBench.Run(report, quick ? 2 : 5));
     Section(ClassroomBench.Section, () => ClassroomBench.Run(report, quick));
     Section(MonitorMirrorBench.Section, () => MonitorMirrorBench.Run(report, quick ? 60 : 400, quick ? 2_000 : 10_000));
+    Section(MemoryBench.Section, () => MemoryBench.Run(report));
 }
 catch (Exception e)
 {

@@ -72,7 +72,7 @@ namespace IotyDevice.Core
             _wakeup = wakeup;
             _inbox = new Inbox(options.InboxCapacity, options.InboxMaxBytes);
             _line = new MessageLine(options.MaxPayloadChars);
-            _mirror = new MonitorMirror(ports.Monitor, ports.Clock, options.MonitorMirrorLines, options.MonitorMirrorIntervalMs);
+            _mirror = new MonitorMirror(ports.Monitor, ports.Clock, options.MonitorMirrorLines, options.MonitorMirrorChars, options.MonitorMirrorIntervalMs);
             _light = new StatusLight(ports.Light, ports.Clock);
             Random random = options.Random != null ? options.Random : new Random();
             _wifiBackoff = new Backoff(options.BackoffBaseMs, options.BackoffCapMs, random);

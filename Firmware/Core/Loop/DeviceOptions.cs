@@ -6,7 +6,7 @@ namespace IotyDevice.Core
     /// Tests and the simulator shorten the times.</summary>
     public class DeviceOptions
     {
-        /// <summary>Received messages waiting for the main loop: at most this many (the slots hold only references)...</summary>
+        /// <summary>Received messages waiting for the main loop: at most this many...</summary>
         public int InboxCapacity = 16;
 
         /// <summary>... and at most this many bytes of topic and payload (an empty inbox still takes one message up to
@@ -49,9 +49,13 @@ namespace IotyDevice.Core
         /// <summary>How often at most a growing drop count is reported during a flood.</summary>
         public int DropReportIntervalMs = 1000;
 
-        /// <summary>Monitor lines kept for MQTT (setting MonitorTopic) while offline or waiting for their turn; each
-        /// slot that ever holds a message line keeps a buffer of its size.</summary>
+        /// <summary>Monitor lines kept for MQTT (setting MonitorTopic) while offline or waiting for their turn: at most
+        /// this many...</summary>
         public int MonitorMirrorLines = 32;
+
+        /// <summary>... and at most this many characters in all (a line is a string of its own length; on the board
+        /// about a byte a character), so a ring of long message lines stays within the memory budget.</summary>
+        public int MonitorMirrorChars = 4096;
 
         /// <summary>After a burst of the whole ring, the mirror publishes one line per this long.</summary>
         public int MonitorMirrorIntervalMs = 100;

@@ -16,8 +16,9 @@ namespace IotyDevice.Core
         private const string AgoOpen = "(";
         private const string AgoClose = " s ago) ";
         private const string DroppedOpen = "Monitor: ";
-        private const string DroppedClose = " earlier lines not sent here (the mirror keeps the last ";
-        private const string DroppedRate = " and sends about ";
+        private const string DroppedClose = " earlier lines not sent here (the mirror keeps at most ";
+        private const string DroppedChars = " lines or ";
+        private const string DroppedRate = " characters and sends about ";
         private const string DroppedTail = " a second; the serial monitor shows every line)";
 
         /// <summary>A printed line longer than this is cut on the mirror (message lines never are: they are
@@ -27,10 +28,12 @@ namespace IotyDevice.Core
         private readonly IMonitor _monitor;
         private readonly IClock _clock;
         private readonly int _intervalMs;
+        private readonly int _maxChars;
         private readonly string[] _texts;
         private readonly long[] _printedAtMs;
         private int _oldest;
         private int _count;
+        private int _chars;
         private int _dropped;
         private int _tokens;
         private long _refilledAtMs;
@@ -39,11 +42,13 @@ namespace IotyDevice.Core
 
         /// <param name="monitor">The real monitor; it gets every line first.</param>
         /// <param name="capacity">Lines kept while offline or waiting for their turn.</param>
+        /// <param name="maxChars">Characters kept in all: a ring of long message lines is cut by its oldest.</param>
         /// <param name="intervalMs">After the burst of a whole ring, one line per this long.</param>
-        public MonitorMirror(IMonitor monitor, IClock clock, int capacity, int intervalMs)
+        public MonitorMirror(IMonitor monitor, IClock clock, int capacity, int maxChars, int intervalMs)
         {
             _monitor = monitor;
             _clock = clock;
+            _maxChars = maxChars;
             _intervalMs = intervalMs;
             _texts = new string[capacity];
             _printedAtMs = new long[capacity];
@@ -68,6 +73,7 @@ namespace IotyDevice.Core
                 }
 
                 _count = 0;
+                _chars = 0;
                 _dropped = 0;
                 return;
             }
@@ -83,7 +89,7 @@ namespace IotyDevice.Core
                 return;
             }
 
-            _texts[Claim()] = line;
+            Keep(line);
         }
 
         public void WriteLine(char[] chars, int count)
@@ -95,7 +101,7 @@ namespace IotyDevice.Core
             }
 
             // A string of the line's own length: the ring keeps what was printed, not a buffer for the longest line.
-            _texts[Claim()] = new string(chars, 0, count);
+            Keep(new string(chars, 0, count));
         }
 
         /// <summary>Publishes what the rate allows, oldest first. Call only while online. A publish that fails keeps
@@ -130,9 +136,7 @@ namespace IotyDevice.Core
                 }
 
                 _tokens--;
-                _texts[_oldest] = null;
-                _oldest = (_oldest + 1) % _texts.Length;
-                _count--;
+                RemoveOldest();
             }
         }
 
@@ -150,22 +154,28 @@ namespace IotyDevice.Core
             }
         }
 
-        /// <summary>The slot for a new line: the next free one, or the oldest, whose line is then counted as dropped.</summary>
-        private int Claim()
+        /// <summary>Keeps a line, first dropping (and counting) the oldest while the ring is full by lines or characters.</summary>
+        private void Keep(string line)
         {
-            int capacity = _texts.Length;
-            if (_count == capacity)
+            while (_count > 0 && (_count == _texts.Length || _chars + line.Length > _maxChars))
             {
-                _texts[_oldest] = null;
-                _oldest = (_oldest + 1) % capacity;
-                _count--;
+                RemoveOldest();
                 _dropped++;
             }
 
-            int slot = (_oldest + _count) % capacity;
+            int slot = (_oldest + _count) % _texts.Length;
+            _texts[slot] = line;
             _printedAtMs[slot] = _clock.NowMs;
+            _chars += line.Length;
             _count++;
-            return slot;
+        }
+
+        private void RemoveOldest()
+        {
+            _chars -= _texts[_oldest].Length;
+            _texts[_oldest] = null;
+            _oldest = (_oldest + 1) % _texts.Length;
+            _count--;
         }
 
         private void Refill(long now)
@@ -195,7 +205,7 @@ namespace IotyDevice.Core
 
         private string FormatDropped()
         {
-            return DroppedOpen + _dropped.ToString() + DroppedClose + _texts.Length.ToString() + DroppedRate
+            return DroppedOpen + _dropped.ToString() + DroppedClose + _texts.Length.ToString() + DroppedChars + _maxChars.ToString() + DroppedRate
                    + (1000 / _intervalMs).ToString() + DroppedTail;
         }
     }
