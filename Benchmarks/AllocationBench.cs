@@ -20,7 +20,8 @@ public static class AllocationBench
     public sealed record Result(double IdleBytesPerStep, double CoreBytesPerMessage, double HandedOverBytesPerMessage,
         long IdleSteps, long Messages, int WarmupRounds, string Jit);
 
-    private sealed class ManualClock : IClock
+    /// <summary>Network time has arrived; the milliseconds move only when the bench says so (also section 9's).</summary>
+    internal sealed class ManualClock : IClock
     {
         private static readonly DateTime Synced = new DateTime(2025, 6, 1, 12, 0, 0, DateTimeKind.Utc);
         public long Now;
@@ -54,7 +55,8 @@ public static class AllocationBench
         }
     }
 
-    private sealed class FixedSettings : ISettingsSource
+    /// <summary>Valid settings (also section 9's); the mirror off unless asked for.</summary>
+    internal sealed class FixedSettings : ISettingsSource
     {
         public bool Mirror;
         public string Location => "bench settings";

@@ -33,14 +33,6 @@ public static class MemoryBench
 
     // ---- The board on fakes ---------------------------------------------------------------------------------------
 
-    private sealed class ManualClock : IClock
-    {
-        private static readonly DateTime Synced = new DateTime(2026, 6, 1, 12, 0, 0, DateTimeKind.Utc);
-        public long Now = 1;
-        public long NowMs => Now;
-        public DateTime UtcNow => Synced;
-    }
-
     private sealed class FakeTransport : IMqttTransport
     {
         public IMqttListener Listener;
@@ -117,27 +109,9 @@ public static class MemoryBench
         public void WriteLine(char[] chars, int count) { }
     }
 
-    private sealed class Settings : ISettingsSource
-    {
-        public string Location => "bench settings";
-        public DeviceSettings Read(out string problem)
-        {
-            problem = null;
-            // The settings example's shape: a HiveMQ Cloud host, the built-in CA, mirror and status topics on.
-            return new DeviceSettings
-            {
-                WifiSsid = "ioty-lab",
-                WifiPassword = "wifi-pass-1",
-                BrokerHost = "0123456789abcdef0123456789abcdef.s1.eu.hivemq.cloud",
-                BrokerUsername = "device",
-                BrokerPassword = "device-pass-1",
-            };
-        }
-    }
-
     private sealed class Board
     {
-        public readonly ManualClock Clock = new();
+        public readonly AllocationBench.ManualClock Clock = new();
         public readonly FakeTransport Mqtt = new();
         public readonly ManualButton Button = new();
         public readonly Device Device;
@@ -152,7 +126,7 @@ public static class MemoryBench
                 Button = Button,
                 Clock = Clock,
                 Monitor = new SilentMonitor(),
-                Settings = new Settings(),
+                Settings = new AllocationBench.FixedSettings { Mirror = true },
             };
             foreach (object port in new object[] { ports.Network, ports.Mqtt, ports.Button, ports.Clock, ports.Monitor, ports.Settings, ports.Light, ports.Pins })
                 if (port != null) _ports.Add(port);

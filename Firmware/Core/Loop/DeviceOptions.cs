@@ -6,12 +6,12 @@ namespace IotyDevice.Core
     /// Tests and the simulator shorten the times.</summary>
     public class DeviceOptions
     {
-        /// <summary>Received messages waiting for the main loop: at most this many...</summary>
+        /// <summary>Received messages waiting for the main loop: at most this many, and <see cref="InboxMaxBytes"/>.</summary>
         public int InboxCapacity = 16;
 
-        /// <summary>... and at most this many bytes of topic and payload (an empty inbox still takes one message up to
-        /// <see cref="MqttLimits.MaxPacketBytes"/>). What is kept while messages arrive faster than they print; see
-        /// BENCHMARKS.md for the memory budget.</summary>
+        /// <summary>Topic and payload bytes the inbox keeps at most (an empty inbox still takes one message up to
+        /// <see cref="MqttLimits.MaxPacketBytes"/>): what the board keeps while messages arrive faster than they print.
+        /// BENCHMARKS.md section 9 has the memory budget.</summary>
         public int InboxMaxBytes = 4096;
 
         /// <summary>Closing a connection on purpose waits until no message has arrived for this long: M2Mqtt has
@@ -50,11 +50,11 @@ namespace IotyDevice.Core
         public int DropReportIntervalMs = 1000;
 
         /// <summary>Monitor lines kept for MQTT (setting MonitorTopic) while offline or waiting for their turn: at most
-        /// this many...</summary>
+        /// this many, and <see cref="MonitorMirrorChars"/>.</summary>
         public int MonitorMirrorLines = 32;
 
-        /// <summary>... and at most this many characters in all (a line is a string of its own length; on the board
-        /// about a byte a character), so a ring of long message lines stays within the memory budget.</summary>
+        /// <summary>Characters the mirror keeps in all (a line is a string of its own length, on the board about a byte a
+        /// character), so a ring of long message lines stays within the memory budget.</summary>
         public int MonitorMirrorChars = 4096;
 
         /// <summary>After a burst of the whole ring, the mirror publishes one line per this long.</summary>
