@@ -604,6 +604,7 @@ public class DeviceTests
         Assert.Contains(rig.Monitor.Lines, l => l.StartsWith("MQTT: a message of 204806 bytes on topic1 was dropped"));
         Assert.Contains("Received on topic1: next", rig.Monitor.Lines);
         Assert.DoesNotContain(rig.Monitor.Lines, l => l.StartsWith("Received on topic1: (204800"));
+        Assert.DoesNotContain(rig.Monitor.Lines, l => l.StartsWith("Inbox:"));
     }
 
     [Fact]

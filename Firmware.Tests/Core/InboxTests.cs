@@ -131,7 +131,7 @@ public class InboxTests
         var inbox = new Inbox(16, 4096);
         inbox.Put("topic1", new byte[MqttLimits.MaxPacketBytes + 1], true);
         Assert.False(inbox.TryTake(out _, out _));
-        Assert.Equal((1, 1), (inbox.Dropped, inbox.DroppedKept));
+        Assert.Equal(0, inbox.Dropped); // it did not come too fast: its own line says what happened
         string line = inbox.TakeOversizedLine();
         Assert.StartsWith("MQTT: a message of " + (MqttLimits.MaxPacketBytes + 7) + " bytes on topic1 was dropped", line);
         Assert.Contains("Maximum Packet Size", line);

@@ -51,7 +51,7 @@ namespace IotyDevice.Core
             get { lock (_sync) { return _bytes; } }
         }
 
-        /// <summary>Messages dropped because the inbox was full or the message too big, since start.</summary>
+        /// <summary>Messages dropped because the inbox was full, since start (too big ones have their own line).</summary>
         public int Dropped
         {
             get { lock (_sync) { return _dropped; } }
@@ -74,8 +74,7 @@ namespace IotyDevice.Core
                     _oversized++;
                     _oversizedBytes = size;
                     _oversizedTopic = topic;
-                    Drop(mustKeep);
-                    return;
+                    return; // said by its own line, not counted as a message that came too fast
                 }
 
                 while (_count > 0 && (_count == _topics.Length || _bytes + size > _maxBytes))
