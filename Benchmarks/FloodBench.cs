@@ -50,17 +50,10 @@ public static class FloodBench
             report.Missed($"4 flood live memory: live heap peak {Stats.MiB(large.PeakHeapBytes)} at {large.Total:N0} vs {Stats.MiB(small.PeakHeapBytes)} at {small.Total:N0}, "
                 + $"retained +{retainedLarge / 1024} KiB after a full GC; the device loop {(large.Alive ? "kept running" : "DIED")}.");
 
-        // The sampled GC.GetTotalMemory(false) includes garbage not collected yet: judged by the same rule as a peak.
-        bool peakFlat = large.PeakTotalBytes <= small.PeakTotalBytes * 1.25 + 1024 * 1024;
+        // GC.GetTotalMemory(false) includes garbage not collected yet: it follows the host GC's gen0 budget, not the
+        // board, so it is shown without a target; section 9 measures the firmware's memory as the board would hold it.
         report.Add(new Row("4" + sub++, $"managed peak incl. garbage, {counts}", $"{Stats.MiB(large.PeakTotalBytes)} vs {Stats.MiB(small.PeakTotalBytes)}", "",
-            Stats.Ratio(large.PeakTotalBytes / (double)small.PeakTotalBytes), "flat: ≤ ×1.25 + 1 MiB", peakFlat ? Verdict.Met : Verdict.Missed));
-        if (!peakFlat)
-            report.Missed($"4 flood managed peak including garbage: {Stats.MiB(large.PeakTotalBytes)} at {large.Total:N0} vs {Stats.MiB(small.PeakTotalBytes)} at {small.Total:N0}. "
-                + "GC.GetTotalMemory(false) counts allocations not yet collected. Every message allocates a little garbage on the host (MQTTnet's "
-                + "packet and event objects, the payload copy the core keeps until printed), which piles up until the next gen0 collection; "
-                + $"the {small.Total:N0} flood ends after {small.Gen0} gen0 collection(s), the {large.Total:N0} flood runs through {large.Gen0}, and its peak sits "
-                + $"at the gen0 budget (gen0 held {Stats.MiB(large.Gen0BudgetBytes)} at its largest collection) plus the live heap. So this peak follows the "
-                + "GC's budget, not the message count (the live heap above is flat); on the device nanoFramework collects when the heap is full.");
+            Stats.Ratio(large.PeakTotalBytes / (double)small.PeakTotalBytes), "", Verdict.Info));
 
         // QoS 1 behind a QoS 0 flood: Inbox.cs says a QoS 1 put waits for room rather than being dropped.
         bool keptQos1 = results.All(r => r.MarkerPrinted);
@@ -83,13 +76,13 @@ public static class FloodBench
                 + $"garbage included), live heap peak {Stats.MiB(r.PeakHeapBytes)} (GC.GetGCMemoryInfo().HeapSizeBytes: the heap right after the latest GC), "
                 + $"{Stats.MiB(r.AfterBytes)} after (full GC); collections during the flood: gen0 {r.Gen0}, gen1 {r.Gen1}, gen2 {r.Gen2}.");
         }
-        report.Note(Section, "Each flood runs on a fresh broker and device (firmware defaults: inbox 16; a QoS 0 message meeting a full inbox pushes "
+        report.Note(Section, "Each flood runs on a fresh broker and device (firmware defaults: inbox 16 messages and 4096 bytes; a QoS 0 message meeting a full inbox pushes "
             + "out the oldest QoS 0 message, or is dropped itself if only QoS 1 messages wait); the publisher is mosquitto_pub -l in its own process reading a prepared file, so this process holds only the core, its "
             + "transport and the sampler. The monitor only counts message lines (no string, no serial delay), so this is the core's own pace on "
             + $"this machine. Payload {PayloadBytes} bytes (a counter and padding). After the flood the App Builder peer publishes one QoS 1 "
-            + "marker; the flood is over when the marker is printed or nothing more is printed or dropped for 2 s. QoS 1 messages are not "
-            + "dropped at the door: a QoS 1 put into a full inbox waits for room (Inbox.Put with mustKeep, up to InboxKeepWaitMs), so MQTTnet "
-            + "acknowledges later and the broker slows down; see the QoS 1 row for what happens to one once it is in.");
+            + "marker; the flood is over when the marker is printed or nothing more is printed or dropped for 2 s. A QoS 1 marker meeting a "
+            + "full inbox pushes out the oldest QoS 0 message (the put never waits: on the board the PUBACK has gone out already); the QoS 1 "
+            + "row says whether it was printed. Memory as the board would hold it is section 9's.");
     }
 
     private static Result RunOne(int total)

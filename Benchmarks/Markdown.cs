@@ -3,8 +3,8 @@ using IotyDevice.Core;
 
 namespace IotyDevice.Benchmarks;
 
-/// <summary>BENCHMARKS.md: machine, date, the table, missed targets with reasons, how each figure was taken, and the
-/// device-side memory budget worked out on paper from the figures.</summary>
+/// <summary>BENCHMARKS.md: machine, date, the table, missed targets with reasons and how each figure was taken (the
+/// board's memory budget is measured in section 9).</summary>
 public static class Markdown
 {
     public static string Write(BenchReport report, DateTime startedUtc, TimeSpan elapsed, List<(string Section, double Seconds)> timings, DeviceOptions defaults,
@@ -56,7 +56,6 @@ public static class Markdown
                 md.AppendLine();
             }
         }
-        Budget(md, report, defaults);
         return md.ToString().TrimEnd() + "\n";
     }
 
@@ -110,55 +109,5 @@ public static class Markdown
               + (sameShape1 ? "" : $"messages: p99 {Stats.Us(d1)} vs {Stats.Us(h1)}; ") + (sameShape2 ? "" : $"presses: p99 {Stats.Ms(d2)} vs {Stats.Ms(t2)}; ")
               + "\nrows 1d and 2c show which part); on a loaded machine single p99s move a lot from run to run, so compare with a rerun on a quiet machine.");
         md.AppendLine();
-    }
-
-    private static void Budget(StringBuilder md, BenchReport report, DeviceOptions o)
-    {
-        int lineChars = "Received on ".Length + MessageLine.MaxTopicChars + 3 + ": ".Length + o.MaxPayloadChars + "... (".Length + 10 + " bytes)".Length;
-        Row handed = report.Rows.FirstOrDefault(r => r.Measure.StartsWith("per message incl.", StringComparison.Ordinal));
-        Row qos1 = report.Rows.FirstOrDefault(r => r.Measure.StartsWith("QoS 1 message right after", StringComparison.Ordinal));
-        Row live = report.Rows.FirstOrDefault(r => r.Measure.StartsWith("live memory", StringComparison.Ordinal));
-        Row latency = report.Rows.FirstOrDefault(r => r.Id == "1a");
-        bool qos1Kept = qos1 == null || qos1.Verdict != Verdict.Missed;
-        md.AppendLine("## Device-side budget (on paper)");
-        md.AppendLine();
-        md.AppendLine("Worked out from the figures above for an ESP32 running nanoFramework (32-bit; not measured on a board):");
-        md.AppendLine();
-        md.AppendLine($"- **Inbox bound**: `DeviceOptions.InboxCapacity = {o.InboxCapacity}` slots, `InboxKeepWaitMs = {o.InboxKeepWaitMs}`. The slots are two arrays");
-        md.AppendLine($"  allocated once (`Inbox.cs`: `string[{o.InboxCapacity}]` topics, `byte[{o.InboxCapacity}][]` payloads); taking a message allocates nothing");
-        md.AppendLine("  (section 3: 0 B per pumped message on the loop thread).");
-        md.AppendLine("- **Per inbox slot**: two references — 8 B as 32-bit references (24 B if the nanoCLR stores each object-array element as");
-        md.AppendLine("  a 12-byte heap block) — plus the message itself, which the MQTT library allocates whatever the core does (M2Mqtt");
-        md.AppendLine("  decodes the topic into a string and the payload into a byte[] before raising its event). On 64-bit .NET that message costs");
-        md.AppendLine($"  {(handed == null ? "n/a" : handed.Device)} for a 100-byte payload on \"topic1\" (section 3, last row: array and string headers included); on the");
-        md.AppendLine("  device it is about payload + topic + two object headers. An App Builder switch (\"on\"/\"off\" on topic1) is under 100 B a");
-        md.AppendLine($"  slot, so a full inbox holds about {o.InboxCapacity} × 100 B ≈ {o.InboxCapacity * 100 / 1024.0:0.0} KB; with 1 KB payloads it would be ≈ {o.InboxCapacity} KB, which is why the");
-        md.AppendLine("  bound is a count of messages kept small rather than a queue that follows the broker.");
-        md.AppendLine($"- **Printing**: one `MessageLine` buffer of {lineChars} chars (≈ {lineChars * 2} B), allocated once; long payloads are cut at");
-        md.AppendLine($"  `MaxPayloadChars = {o.MaxPayloadChars}`.");
-        md.AppendLine("- **TLS**: mbedTLS keeps an input and an output record buffer of ~16.7 KB each per connection on ESP32, ~33.4 KB in all");
-        md.AppendLine("  (upstream issue nanoframework/Home#792). This dominates: the whole inbox at its bound with App Builder payloads is under a");
-        md.AppendLine("  tenth of it, and on a board without PSRAM the TLS buffers are what makes memory tight (see README).");
-        md.AppendLine("- **M2Mqtt**: four threads of its own (receive, keep-alive, event dispatch, in-flight processing) and three unbounded");
-        md.AppendLine("  `Queue`s (in-flight, internal, event). The core's listener runs on M2Mqtt's thread and only puts into the inbox, so for");
-        md.AppendLine("  QoS 0 nothing waits there: a flood drops QoS 0 messages (section 4) and M2Mqtt's event queue does not grow");
-        md.AppendLine("  because of the core. A QoS 1 (or 2) message is not dropped when it meets a full inbox: its put waits for room (up to");
-        md.AppendLine($"  `InboxKeepWaitMs` = {o.InboxKeepWaitMs} ms, then the oldest goes after all so no library thread hangs), so a QoS 1 backlog waits in");
-        md.AppendLine("  M2Mqtt's own queue (MQTTnet on the host instead acknowledges later and the broker slows down).");
-        if (qos1Kept)
-        {
-            md.AppendLine("  The flood drops in section 4 are therefore QoS 0 only.");
-        }
-        else
-        {
-            md.AppendLine("  **But** in this run a QoS 1 message that had got into the inbox was lost behind a QoS 0 flood (section 4, row");
-            md.AppendLine("  \"QoS 1 message right after each flood\": " + qos1.Device + "), so the drops were not QoS 0 only.");
-        }
-        md.AppendLine($"- **Why {o.InboxCapacity} fits**: the inbox's worst case is fixed by the count and does not grow with the flood (section 4: live memory "
-            + (live == null ? "n/a" : (live.Verdict == Verdict.Met ? "flat" : "NOT flat") + ", " + live.Device) + "),");
-        md.AppendLine("  it is small next to the TLS buffers the connection needs anyway, and it covers what one learner's App Builder produces");
-        md.AppendLine("  between two loop passes: the loop wakes on arrival (section 1: median " + (latency == null ? "n/a" : latency.Device) + " from publish to");
-        md.AppendLine("  printed on the host, against " + (latency == null ? "n/a" : latency.Baseline) + " for a bare client), and on the device the serial");
-        md.AppendLine("  monitor at 115200 baud (~1 ms a line) is the real limit, which a burst of 16 rides out.");
     }
 }

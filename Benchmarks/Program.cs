@@ -25,6 +25,7 @@ var sections = new (string Name, Action Run)[]
     (SettingsBench.Section, () => SettingsBench.Run(report, quick ? 300 : 3000)),
     (ClassroomBench.Section, () => ClassroomBench.Run(report, quick)),
     (MonitorMirrorBench.Section, () => MonitorMirrorBench.Run(report, quick ? 60 : 400, quick ? 2_000 : 10_000)),
+    (MemoryBench.Section, () => MemoryBench.Run(report)),
 }.OrderBy(s => Numbers(s.Name).Min()).ToArray();
 
 for (int i = 0; i < args.Length; i++)

@@ -109,7 +109,7 @@ public sealed class MqttNetTransportTests
         {
             ConnectResult result = transport.Connect(Request(broker.Port, password: "wrong"));
             Assert.False(result.IsAccepted);
-            Assert.Contains(result.Code, new[] { ConnectResult.BadUsernameOrPassword, ConnectResult.NotAuthorized });
+            Assert.Contains(result.Code, new[] { ConnectResult.BadUsernameOrPassword5, ConnectResult.NotAuthorized5 });
             Assert.Equal(0, listener.Closed);
             transport.Close();
             transport.Close(); // idempotent

@@ -82,6 +82,48 @@ public sealed class FloodTests
         });
     }
 
+    [Fact]
+    public void A_qos1_flood_keeps_the_inbox_within_its_bytes_never_holds_the_library_and_counts_the_qos1_drops()
+    {
+        const int total = 3_000;
+        using var rig = new Rig(nameof(A_qos1_flood_keeps_the_inbox_within_its_bytes_never_holds_the_library_and_counts_the_qos1_drops));
+        AppPeer app = rig.Peer();
+        int maxInbox = 0, maxBytes = 0;
+        rig.Device.Monitor.MessageLineDelay = TimeSpan.FromMilliseconds(1); // printing is slow, as over serial
+        rig.Device.Monitor.OnLine = _ =>
+        {
+            maxInbox = Math.Max(maxInbox, rig.Device.Device.InboxCount);
+            maxBytes = Math.Max(maxBytes, rig.Device.Device.InboxBytes);
+        };
+        rig.Run(() =>
+        {
+            rig.Device.Start();
+            rig.WaitForSubscriptions(1);
+            byte[] payload = Encoding.ASCII.GetBytes(new string('y', 1000)); // 3 MB in all: a backlog would show
+            long before = ManagedBytes();
+
+            // On the board M2Mqtt has sent each PUBACK before the core sees the message: a put that waited for room
+            // would only grow the library's unbounded queue. So the inbox makes room at once and counts the loss.
+            Task flood = Task.WhenAll(Enumerable.Range(0, total).Select(_ => app.PublishAsync("topic1", payload, 1)));
+            Assert.True(flood.Wait(TimeSpan.FromSeconds(60)), "the flood did not finish: " + flood.Status);
+            long during = ManagedBytes();
+            app.Publish("topic1", "end of flood", qos: 1);
+            rig.Device.WaitForLine("Received on topic1: end of flood", timeoutSeconds: 30);
+
+            int printed = rig.Device.Monitor.Count("Received on topic1: yyy");
+            int dropped = rig.Device.Device.DroppedMessages;
+            rig.Device.WaitForLine("Inbox: " + dropped + " messages dropped so far (" + dropped + " of them QoS 1;", timeoutSeconds: 5);
+            _output.WriteLine($"printed {printed}, dropped {dropped}, max inbox {maxInbox}/{rig.Device.Options.InboxCapacity} messages, {maxBytes}/{rig.Device.Options.InboxMaxBytes} bytes, managed bytes before {before}, during {during} (+{during - before})");
+
+            Assert.True(dropped > 0, "a QoS 1 flood at full speed should overflow the inbox");
+            Assert.InRange(printed + dropped, total / 2, total); // Mosquitto may drop some for a client whose queue is full
+            Assert.InRange(maxInbox, 1, rig.Device.Options.InboxCapacity);
+            Assert.InRange(maxBytes, 1, rig.Device.Options.InboxMaxBytes);
+            Assert.True(during - before < 4_000_000, "managed memory grew by " + (during - before) + " bytes during the flood");
+            Assert.True(rig.Device.IsAlive);
+        });
+    }
+
     private static long ManagedBytes()
     {
         GC.Collect();

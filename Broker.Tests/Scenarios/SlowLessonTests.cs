@@ -49,7 +49,7 @@ public sealed class SlowLessonTests
             Assert.Equal(0, rig.Device.Monitor.Count("connection lost"));
             // One CONNECT from the device, announcing the 10 s keepalive the broker enforced while the loop slept.
             Assert.Equal(1, rig.Broker.CountLog(" as " + rig.ClientId + " ("));
-            Assert.Equal(1, rig.Broker.CountLog(" as " + rig.ClientId + " (p2, c0, k" + KeepAliveSeconds + ","));
+            Assert.Equal(1, rig.Broker.CountLog(" as " + rig.ClientId + " (p5, c0, k" + KeepAliveSeconds + ","));
             Assert.Equal(0, rig.Broker.CountLog("exceeded timeout"));
         });
     }

@@ -26,9 +26,9 @@ public class MonitorMirrorTests
         public FakeMqtt Mqtt { get; } = new() { IsConnected = true }; // an open connection, without the Device
         public MonitorMirror Mirror { get; }
 
-        public Bench(int capacity = 4)
+        public Bench(int capacity = 4, int maxChars = 4096)
         {
-            Mirror = new MonitorMirror(Monitor, Clock, capacity, 100, 64);
+            Mirror = new MonitorMirror(Monitor, Clock, capacity, maxChars, 100);
             Mirror.SetTopic("m");
         }
 
@@ -78,9 +78,21 @@ public class MonitorMirrorTests
         Assert.Equal(10, bench.Monitor.Lines.Count); // the monitor itself has them all
         Assert.Equal(new[]
         {
-            "Monitor: 6 earlier lines not sent here (the mirror keeps the last 4 and sends about 10 a second; the serial monitor shows every line)",
+            "Monitor: 6 earlier lines not sent here (the mirror keeps at most 4 lines or 4096 characters and sends about 10 a second; the serial monitor shows every line)",
             "line 7", "line 8", "line 9", "line 10",
         }, bench.Sent);
+    }
+
+    [Fact]
+    public void Long_lines_are_kept_within_the_character_bound_by_dropping_the_oldest()
+    {
+        var bench = new Bench(capacity: 4, maxChars: 100);
+        for (int i = 1; i <= 4; i++) bench.Mirror.WriteLine(i + new string('x', 39)); // 40 characters each
+        Assert.Equal(2, bench.Mirror.Waiting); // 4 lines fit the ring, but only 2 of them fit 100 characters
+        bench.Mirror.Pump(bench.Mqtt);
+
+        Assert.StartsWith("Monitor: 2 earlier lines not sent here", bench.Sent[0]);
+        Assert.Equal(new[] { "3", "4" }, bench.Sent.Skip(1).Select(l => l[..1]));
     }
 
     [Fact]

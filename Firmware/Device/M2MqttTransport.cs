@@ -8,7 +8,7 @@ using nanoFramework.M2Mqtt.Messages;
 
 namespace IotyDevice.Firmware
 {
-    /// <summary>MQTT 3.1.1 over TLS through nanoFramework.M2Mqtt. Translation only: which topics, when to
+    /// <summary>MQTT 5 over TLS through nanoFramework.M2Mqtt. Translation only: which topics, when to
     /// reconnect and what to tell the learner are the core's decisions.</summary>
     /// <remarks>
     /// One MqttClient per connection attempt. Upstream (5.1.x) does support calling Connect again on the same
@@ -62,6 +62,14 @@ namespace IotyDevice.Firmware
                 throw M2MqttFaults.Translate(e, request, Link.NoConnack, 0);
             }
 
+            // MQTT 5, because only version 5 carries a Maximum Packet Size (MqttClient.Connect copies these into
+            // the CONNECT only for Version_5): M2Mqtt allocates a received packet at ~2x its size and an
+            // out-of-memory there desynchronises the stream, so the broker must withhold what the board cannot hold.
+            // A v5 session that is not clean lasts only as long as its Session Expiry Interval (0 ends it at once).
+            client.ProtocolVersion = MqttProtocolVersion.Version_5;
+            client.MaximumPacketSize = (uint)request.MaxPacketBytes;
+            client.SessionExpiryInterval = request.CleanSession ? 0u : (uint)request.SessionExpirySeconds;
+
             Link link = new Link(this, client, Interlocked.Increment(ref _connections));
             lock (_sync)
             {
@@ -99,7 +107,7 @@ namespace IotyDevice.Firmware
                 throw M2MqttFaults.Translate(e, request, seen, Environment.TickCount64 - startedMs);
             }
 
-            // MQTT 3.1.1 return codes 1..5 arrive cast into the v5 enum: the number is what counts.
+            // An MQTT 5 reason code (0x86 bad user name or password, ...); the core names them (FailureText).
             int result = (int)code;
             if (result != ConnectResult.Accepted)
             {
@@ -131,7 +139,7 @@ namespace IotyDevice.Firmware
             // (the monitor mirror does) would change what goes out. The library gets an array nobody else holds.
             byte[] owned = new byte[payload.Length];
             Array.Copy(payload, owned, payload.Length);
-            // contentType and userProperties are MQTT 5 only; this is a 3.1.1 connection. A QoS 0 publish gets an id
+            // No content type, no user properties (MQTT 5 options the lesson does not use). A QoS 0 publish gets an id
             // from upstream too, but no MqttMsgPublished ever reports it: the port's 0 says "never confirmed".
             ushort id = Open("the publish to " + topic).Publish(topic, owned, null, null, ToQos(qos), retain);
             return qos == 0 ? 0 : id;
@@ -285,8 +293,8 @@ namespace IotyDevice.Firmware
 
             private void OnSubscribed(object sender, MqttMsgSubscribedEventArgs e)
             {
-                // One topic per SUBSCRIBE here. A refused topic comes as MqttQoSLevel.GrantedFailure (0x80, the
-                // MQTT 3.1.1 SUBACK failure code), the same number as ConnectResult.SubscriptionRefused.
+                // One topic per SUBSCRIBE here. MqttMsgSuback puts the SUBACK byte in GrantedQoSLevels as is: a
+                // refusal is 0x80 or, with MQTT 5, a reason above it (0x87 not authorized); the core takes >= 0x80.
                 try
                 {
                     IMqttListener listener = Listener();

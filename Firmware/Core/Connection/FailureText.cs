@@ -3,22 +3,40 @@ namespace IotyDevice.Core
     /// <summary>One monitor line per failure, naming the likely fix in a learner's words.</summary>
     public static class FailureText
     {
+        /// <summary>A refused CONNACK. The board connects with MQTT 5, whose reason codes are 0x80 and up; a broker that
+        /// only speaks MQTT 3.1.1 answers with its own codes 1..5, so both are named the same way.</summary>
         public static string ForRefusal(int code)
         {
+            string shown = code < 0x80 ? code.ToString() : "0x" + code.ToString("X2");
             switch (code)
             {
                 case ConnectResult.UnacceptableProtocolVersion:
-                    return "MQTT: refused: the broker does not speak MQTT 3.1.1 (code 1); check BrokerHost and BrokerPort";
+                case ConnectResult.UnsupportedProtocolVersion:
+                    return "MQTT: refused: the broker does not speak MQTT 5 (code " + shown + "), which the board needs to keep messages within "
+                           + MqttLimits.MaxPacketBytes.ToString() + " bytes; check BrokerHost and BrokerPort, and use an MQTT 5 broker (HiveMQ Cloud, Mosquitto 1.6+)";
                 case ConnectResult.IdentifierRejected:
-                    return "MQTT: refused: client ID rejected (code 2); check ClientIdPrefix";
+                case ConnectResult.ClientIdentifierNotValid:
+                    return "MQTT: refused: client ID rejected (code " + shown + "); check ClientIdPrefix";
                 case ConnectResult.ServerUnavailable:
-                    return "MQTT: refused: broker unavailable (code 3); it will be retried";
+                case ConnectResult.ServerUnavailable5:
+                case ConnectResult.ServerBusy:
+                    return "MQTT: refused: broker unavailable (code " + shown + "); it will be retried";
                 case ConnectResult.BadUsernameOrPassword:
-                    return "MQTT: refused: bad user name or password (code 4); check BrokerUsername and BrokerPassword (your broker's access credentials)";
+                case ConnectResult.BadUsernameOrPassword5:
+                    return "MQTT: refused: bad user name or password (code " + shown + "); check BrokerUsername and BrokerPassword (your broker's access credentials)";
                 case ConnectResult.NotAuthorized:
-                    return "MQTT: refused: not authorized (code 5); check BrokerUsername/BrokerPassword credentials and the broker's permissions for this client";
+                case ConnectResult.NotAuthorized5:
+                    return "MQTT: refused: not authorized (code " + shown + "); check BrokerUsername/BrokerPassword credentials and the broker's permissions for this client";
+                case ConnectResult.Banned:
+                    return "MQTT: refused: this client is banned by the broker (code " + shown + "); ask the broker's owner, or check ClientIdPrefix";
+                case ConnectResult.QuotaExceeded:
+                case ConnectResult.ConnectionRateExceeded:
+                    return "MQTT: refused: the broker's connection limit or quota is reached (code " + shown + "); it will be retried";
+                case ConnectResult.UseAnotherServer:
+                case ConnectResult.ServerMoved:
+                    return "MQTT: refused: the broker says to use another server (code " + shown + "); check BrokerHost";
                 default:
-                    return "MQTT: refused with code " + code.ToString();
+                    return "MQTT: refused with code " + shown;
             }
         }
 

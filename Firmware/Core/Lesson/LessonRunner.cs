@@ -79,6 +79,10 @@ namespace IotyDevice.Core
             {
                 Report("OnMessage", topic, e);
             }
+            finally
+            {
+                _message.Clear(); // the reused message must not keep the payload alive until the next one
+            }
 
             SaySlow("OnMessage", startMs);
         }

@@ -1,7 +1,7 @@
 namespace IotyDevice.Core
 {
     /// <summary>The message a lesson's OnMessage is handed. One instance is reused for every message (the main loop
-    /// allocates nothing per message), so keep <see cref="Text"/> or <see cref="Payload"/>, not the message itself.</summary>
+    /// allocates nothing per message) and cleared once the lesson has handled it, so keep <see cref="Text"/> or <see cref="Payload"/>, not the message itself.</summary>
     public class MqttMessage
     {
         private string _topic;
@@ -51,6 +51,14 @@ namespace IotyDevice.Core
         {
             _topic = topic;
             _payload = payload == null ? Empty : payload;
+        }
+
+        /// <summary>Forgets the message once it has been handled: the board's heap is too small to keep a payload
+        /// (up to <see cref="MqttLimits.MaxPacketBytes"/>) alive until the next message.</summary>
+        internal void Clear()
+        {
+            _topic = null;
+            _payload = Empty;
         }
 
         private static readonly byte[] Empty = new byte[0];

@@ -36,9 +36,9 @@ namespace IotyDevice.Core
             _ports = ports;
             _options = options;
             _wakeup = wakeup;
-            _inbox = new Inbox(options.InboxCapacity, options.InboxKeepWaitMs);
+            _inbox = new Inbox(options.InboxCapacity, options.InboxMaxBytes);
             MessageLine line = new MessageLine(options.MaxPayloadChars);
-            _mirror = new MonitorMirror(ports.Monitor, ports.Clock, options.MonitorMirrorLines, options.MonitorMirrorIntervalMs, line.Chars.Length);
+            _mirror = new MonitorMirror(ports.Monitor, ports.Clock, options.MonitorMirrorLines, options.MonitorMirrorChars, options.MonitorMirrorIntervalMs);
             _light = new StatusLight(ports.Light, ports.Clock);
             _settingsReader = new SettingsReader(ports.Settings, _mirror, options.SettingsRetryMs);
             _outbox = new Outbox(ports.Mqtt, _mirror, options.OutboxCapacity);
@@ -63,6 +63,9 @@ namespace IotyDevice.Core
         public int DroppedMessages { get { return _inbox.Dropped; } }
 
         public int InboxCount { get { return _inbox.Count; } }
+
+        /// <summary>Topic and payload bytes waiting in the inbox (bounded by DeviceOptions.InboxMaxBytes).</summary>
+        public int InboxBytes { get { return _inbox.Bytes; } }
 
         /// <summary>Publishes kept until the broker confirms them (see <see cref="Outbox"/>).</summary>
         public int UnconfirmedPublishes { get { return _outbox.Count; } }

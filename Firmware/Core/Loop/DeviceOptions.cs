@@ -6,14 +6,13 @@ namespace IotyDevice.Core
     /// Tests and the simulator shorten the times.</summary>
     public class DeviceOptions
     {
-        /// <summary>Received messages waiting for the main loop. 16 slots hold only references (the payloads
-        /// themselves are allocated by the MQTT library either way); see BENCHMARKS.md for the budget.</summary>
+        /// <summary>Received messages waiting for the main loop: at most this many, and <see cref="InboxMaxBytes"/>.</summary>
         public int InboxCapacity = 16;
 
-        /// <summary>How long a QoS 1/2 message waits for room in a full inbox before the oldest is dropped after
-        /// all. Only a loop that stops taking (it never should) makes this matter; it keeps the library's
-        /// thread from hanging forever, e.g. while the loop closes the connection.</summary>
-        public int InboxKeepWaitMs = 5000;
+        /// <summary>Topic and payload bytes the inbox keeps at most (an empty inbox still takes one message up to
+        /// <see cref="MqttLimits.MaxPacketBytes"/>): what the board keeps while messages arrive faster than they print.
+        /// BENCHMARKS.md section 9 has the memory budget.</summary>
+        public int InboxMaxBytes = 4096;
 
         /// <summary>Closing a connection on purpose waits until no message has arrived for this long: M2Mqtt has
         /// already acknowledged what it holds, and its Close() would throw it away.</summary>
@@ -50,9 +49,13 @@ namespace IotyDevice.Core
         /// <summary>How often at most a growing drop count is reported during a flood.</summary>
         public int DropReportIntervalMs = 1000;
 
-        /// <summary>Monitor lines kept for MQTT (setting MonitorTopic) while offline or waiting for their turn; each
-        /// slot that ever holds a message line keeps a buffer of its size.</summary>
+        /// <summary>Monitor lines kept for MQTT (setting MonitorTopic) while offline or waiting for their turn: at most
+        /// this many, and <see cref="MonitorMirrorChars"/>.</summary>
         public int MonitorMirrorLines = 32;
+
+        /// <summary>Characters the mirror keeps in all (a line is a string of its own length, on the board about a byte a
+        /// character), so a ring of long message lines stays within the memory budget.</summary>
+        public int MonitorMirrorChars = 4096;
 
         /// <summary>After a burst of the whole ring, the mirror publishes one line per this long.</summary>
         public int MonitorMirrorIntervalMs = 100;

@@ -6,35 +6,34 @@ namespace IotyDevice.Core
     /// is kept in a bounded ring; <see cref="Pump"/>, called by the loop while online, publishes the ring oldest
     /// first at QoS 0. Lines printed offline (the ones that say why) go out after the next connect, marked with how
     /// long ago they were printed. A burst of the whole ring, then about one line per interval: a flood on topic1
-    /// never becomes a flood on the monitor topic; what the ring had to drop is counted in one line. Keeping a line
-    /// allocates nothing for a message line (copied into a slot's own buffer) and a printed string is only
-    /// referenced, so the loop's idle and per-message paths stay at 0 B.</summary>
+    /// never becomes a flood on the monitor topic; what the ring had to drop is counted in one line.
+    /// The ring holds strings: a message line becomes a string of its own length (short on the board, whose strings
+    /// are UTF-8), and each publish gets a new payload array that is never written again (the board's library sends
+    /// it later from its own thread). A few short-lived objects per line cost the board's heap less than buffers
+    /// kept for the ring's worst case (a char[] of the longest line per slot was ~21 KB for 32 slots).</summary>
     public class MonitorMirror : IMonitor
     {
         private const string AgoOpen = "(";
         private const string AgoClose = " s ago) ";
         private const string DroppedOpen = "Monitor: ";
-        private const string DroppedClose = " earlier lines not sent here (the mirror keeps the last ";
-        private const string DroppedRate = " and sends about ";
+        private const string DroppedClose = " earlier lines not sent here (the mirror keeps at most ";
+        private const string DroppedChars = " lines or ";
+        private const string DroppedRate = " characters and sends about ";
         private const string DroppedTail = " a second; the serial monitor shows every line)";
-        private const int MaxDigits = 10;
 
-        /// <summary>A printed string longer than this is cut on the mirror (message lines never are: they are
-        /// already cut by <see cref="MessageLine"/>).</summary>
+        /// <summary>A printed line longer than this is cut on the mirror (message lines never are: they are
+        /// already cut shorter by <see cref="MessageLine"/>).</summary>
         public const int MaxTextChars = 400;
 
         private readonly IMonitor _monitor;
         private readonly IClock _clock;
         private readonly int _intervalMs;
-        private readonly int _maxLineChars;
+        private readonly int _maxChars;
         private readonly string[] _texts;
-        private readonly char[][] _lines;
-        private readonly int[] _lineCounts;
         private readonly long[] _printedAtMs;
-        private readonly char[] _outgoing;
-        private readonly LinePayloads _payloads;
         private int _oldest;
         private int _count;
+        private int _chars;
         private int _dropped;
         private int _tokens;
         private long _refilledAtMs;
@@ -43,23 +42,16 @@ namespace IotyDevice.Core
 
         /// <param name="monitor">The real monitor; it gets every line first.</param>
         /// <param name="capacity">Lines kept while offline or waiting for their turn.</param>
+        /// <param name="maxChars">Characters kept in all: a ring of long message lines is cut by its oldest.</param>
         /// <param name="intervalMs">After the burst of a whole ring, one line per this long.</param>
-        /// <param name="maxMessageLineChars">The longest message line (<see cref="MessageLine.Chars"/>' length).</param>
-        public MonitorMirror(IMonitor monitor, IClock clock, int capacity, int intervalMs, int maxMessageLineChars)
+        public MonitorMirror(IMonitor monitor, IClock clock, int capacity, int maxChars, int intervalMs)
         {
             _monitor = monitor;
             _clock = clock;
+            _maxChars = maxChars;
             _intervalMs = intervalMs;
-            _maxLineChars = maxMessageLineChars;
             _texts = new string[capacity];
-            _lines = new char[capacity][];
-            _lineCounts = new int[capacity];
             _printedAtMs = new long[capacity];
-            int longest = maxMessageLineChars > MaxTextChars + 3 ? maxMessageLineChars : MaxTextChars + 3;
-            _outgoing = new char[AgoOpen.Length + MaxDigits + AgoClose.Length + longest
-                                 + DroppedOpen.Length + DroppedClose.Length + DroppedRate.Length + DroppedTail.Length + 3 * MaxDigits];
-            // A burst of the whole ring, then lines and drop counts for a second, before any array may be reused.
-            _payloads = new LinePayloads(2 * capacity);
             _tokens = capacity;
             _refilledAtMs = clock.NowMs;
         }
@@ -81,6 +73,7 @@ namespace IotyDevice.Core
                 }
 
                 _count = 0;
+                _chars = 0;
                 _dropped = 0;
                 return;
             }
@@ -96,8 +89,7 @@ namespace IotyDevice.Core
                 return;
             }
 
-            int slot = Claim();
-            _texts[slot] = line;
+            Keep(line);
         }
 
         public void WriteLine(char[] chars, int count)
@@ -108,19 +100,8 @@ namespace IotyDevice.Core
                 return;
             }
 
-            int slot = Claim();
-            _texts[slot] = null;
-            char[] line = _lines[slot];
-            if (line == null)
-            {
-                // Once per slot, at the first message line it holds; reused from then on.
-                line = new char[_maxLineChars];
-                _lines[slot] = line;
-            }
-
-            int n = count < line.Length ? count : line.Length;
-            Array.Copy(chars, line, n);
-            _lineCounts[slot] = n;
+            // A string of the line's own length: the ring keeps what was printed, not a buffer for the longest line.
+            Keep(new string(chars, 0, count));
         }
 
         /// <summary>Publishes what the rate allows, oldest first. Call only while online. A publish that fails keeps
@@ -141,7 +122,7 @@ namespace IotyDevice.Core
                 // so a flood still shows its lines, not only counts.
                 if (_dropped > 0)
                 {
-                    if (!Send(mqtt, FormatDropped(), now))
+                    if (!Send(mqtt, FormatDropped()))
                     {
                         return;
                     }
@@ -149,23 +130,21 @@ namespace IotyDevice.Core
                     _dropped = 0;
                 }
 
-                if (_count == 0 || !Send(mqtt, FormatOldest(now), now))
+                if (_count == 0 || !Send(mqtt, FormatOldest(now)))
                 {
                     return;
                 }
 
                 _tokens--;
-                _texts[_oldest] = null;
-                _oldest = (_oldest + 1) % _texts.Length;
-                _count--;
+                RemoveOldest();
             }
         }
 
-        private bool Send(IMqttTransport mqtt, int length, long now)
+        private bool Send(IMqttTransport mqtt, string line)
         {
             try
             {
-                mqtt.Publish(_topic, _payloads.Encode(_outgoing, length, now), 0, false);
+                mqtt.Publish(_topic, Utf8.Encode(line), 0, false);
                 return true;
             }
             catch (Exception)
@@ -175,22 +154,28 @@ namespace IotyDevice.Core
             }
         }
 
-        /// <summary>The slot for a new line: the next free one, or the oldest, whose line is then counted as dropped.</summary>
-        private int Claim()
+        /// <summary>Keeps a line, first dropping (and counting) the oldest while the ring is full by lines or characters.</summary>
+        private void Keep(string line)
         {
-            int capacity = _texts.Length;
-            if (_count == capacity)
+            while (_count > 0 && (_count == _texts.Length || _chars + line.Length > _maxChars))
             {
-                _texts[_oldest] = null;
-                _oldest = (_oldest + 1) % capacity;
-                _count--;
+                RemoveOldest();
                 _dropped++;
             }
 
-            int slot = (_oldest + _count) % capacity;
+            int slot = (_oldest + _count) % _texts.Length;
+            _texts[slot] = line;
             _printedAtMs[slot] = _clock.NowMs;
+            _chars += line.Length;
             _count++;
-            return slot;
+        }
+
+        private void RemoveOldest()
+        {
+            _chars -= _texts[_oldest].Length;
+            _texts[_oldest] = null;
+            _oldest = (_oldest + 1) % _texts.Length;
+            _count--;
         }
 
         private void Refill(long now)
@@ -206,69 +191,22 @@ namespace IotyDevice.Core
             _tokens = tokens > _texts.Length ? _texts.Length : (int)tokens;
         }
 
-        private int FormatOldest(long now)
+        private string FormatOldest(long now)
         {
-            int n = 0;
-            long agoMs = now - _printedAtMs[_oldest];
-            if (agoMs >= 1000)
-            {
-                n = Append(AgoOpen, n);
-                n = AppendNumber(agoMs / 1000, n);
-                n = Append(AgoClose, n);
-            }
-
             string text = _texts[_oldest];
-            if (text == null)
+            if (text.Length > MaxTextChars)
             {
-                Array.Copy(_lines[_oldest], 0, _outgoing, n, _lineCounts[_oldest]);
-                return n + _lineCounts[_oldest];
+                text = text.Substring(0, MaxTextChars) + "...";
             }
 
-            int chars = text.Length <= MaxTextChars ? text.Length : MaxTextChars;
-            for (int i = 0; i < chars; i++)
-            {
-                _outgoing[n++] = text[i];
-            }
-
-            return chars < text.Length ? Append("...", n) : n;
+            long agoMs = now - _printedAtMs[_oldest];
+            return agoMs >= 1000 ? AgoOpen + (agoMs / 1000).ToString() + AgoClose + text : text;
         }
 
-        private int FormatDropped()
+        private string FormatDropped()
         {
-            int n = Append(DroppedOpen, 0);
-            n = AppendNumber(_dropped, n);
-            n = Append(DroppedClose, n);
-            n = AppendNumber(_texts.Length, n);
-            n = Append(DroppedRate, n);
-            n = AppendNumber(1000 / _intervalMs, n);
-            return Append(DroppedTail, n);
-        }
-
-        private int Append(string text, int at)
-        {
-            for (int i = 0; i < text.Length; i++)
-            {
-                _outgoing[at++] = text[i];
-            }
-
-            return at;
-        }
-
-        private int AppendNumber(long value, int at)
-        {
-            int digits = 1;
-            for (long v = value / 10; v > 0; v /= 10)
-            {
-                digits++;
-            }
-
-            for (int i = digits - 1; i >= 0; i--)
-            {
-                _outgoing[at + i] = (char)('0' + (int)(value % 10));
-                value /= 10;
-            }
-
-            return at + digits;
+            return DroppedOpen + _dropped.ToString() + DroppedClose + _texts.Length.ToString() + DroppedChars + _maxChars.ToString() + DroppedRate
+                   + (1000 / _intervalMs).ToString() + DroppedTail;
         }
     }
 }

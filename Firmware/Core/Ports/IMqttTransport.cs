@@ -1,6 +1,6 @@
 namespace IotyDevice.Core
 {
-    /// <summary>What the core asks of an MQTT 3.1.1 client. The device adapter wraps M2Mqtt, the host adapter MQTTnet.
+    /// <summary>What the core asks of an MQTT 5 client. The device adapter wraps M2Mqtt, the host adapter MQTTnet.
     /// A broker refusal is a result (<see cref="ConnectResult"/>); a transport fault (DNS, TCP, TLS, certificate,
     /// timeout) is a thrown <see cref="MqttTransportException"/>.</summary>
     /// <remarks>Every connection the transport opens gets a number (<see cref="ConnectResult.Connection"/>), and
@@ -41,7 +41,7 @@ namespace IotyDevice.Core
         void OnMessage(string topic, byte[] payload, int qos);
 
         /// <summary>The SUBACK for <paramref name="messageId"/>: the granted QoS (0..2), or
-        /// <see cref="ConnectResult.SubscriptionRefused"/> (0x80) when the broker refused the topic.</summary>
+        /// <see cref="ConnectResult.SubscriptionRefused"/> (0x80) or above when the broker refused the topic.</summary>
         void OnSubscribed(int connection, int messageId, int grantedQos);
 
         /// <summary>The end of a QoS 1/2 publish: <paramref name="confirmed"/> when the broker acknowledged it,

@@ -17,6 +17,14 @@ namespace IotyDevice.Core
         /// <see cref="DeviceSettings.DeviceCaStore"/>, or the path of a PEM file. Validation is never turned off.</summary>
         public string CaCertificate;
 
+        /// <summary>The largest packet the broker may send (MQTT 5 Maximum Packet Size): bigger ones it must withhold.</summary>
+        public int MaxPacketBytes = MqttLimits.MaxPacketBytes;
+
+        /// <summary>How long the broker keeps a session that is not clean (MQTT 5 Session Expiry Interval; MQTT 3.1.1
+        /// kept it for ever): a week, so a board back for next week's lesson still finds its QoS 1 messages, while a
+        /// board that never returns does not hold the broker's memory for good.</summary>
+        public int SessionExpirySeconds = 7 * 24 * 3600;
+
         /// <summary>Last-will topic, or null for no will.</summary>
         public string WillTopic;
         public byte[] WillPayload;
@@ -24,7 +32,8 @@ namespace IotyDevice.Core
         public int WillQos;
     }
 
-    /// <summary>The broker's CONNACK answer. Code 0 accepts; 1..5 are the MQTT 3.1.1 refusals.</summary>
+    /// <summary>The broker's CONNACK answer. Code 0 accepts; 0x80 and up are MQTT 5's refusals (the board connects
+    /// with MQTT 5); 1..5 are MQTT 3.1.1's, which a broker that only speaks 3.1.1 may still send.</summary>
     public class ConnectResult
     {
         public const int Accepted = 0;
@@ -34,7 +43,19 @@ namespace IotyDevice.Core
         public const int BadUsernameOrPassword = 4;
         public const int NotAuthorized = 5;
 
-        /// <summary>The SUBACK return code of a refused subscription (MQTT 3.1.1: 0x80).</summary>
+        public const int UnsupportedProtocolVersion = 0x84;
+        public const int ClientIdentifierNotValid = 0x85;
+        public const int BadUsernameOrPassword5 = 0x86;
+        public const int NotAuthorized5 = 0x87;
+        public const int ServerUnavailable5 = 0x88;
+        public const int ServerBusy = 0x89;
+        public const int Banned = 0x8A;
+        public const int QuotaExceeded = 0x97;
+        public const int UseAnotherServer = 0x9C;
+        public const int ServerMoved = 0x9D;
+        public const int ConnectionRateExceeded = 0x9F;
+
+        /// <summary>The lowest SUBACK code that refuses a subscription (0x80; MQTT 5 adds reasons above it).</summary>
         public const int SubscriptionRefused = 0x80;
 
         public readonly int Code;

@@ -1,32 +1,36 @@
-using System.Threading;
-
 namespace IotyDevice.Core
 {
     /// <summary>A bounded queue of received messages between the MQTT library's threads (which only put) and the
-    /// main loop (which takes). Slots are allocated once, so taking a message allocates nothing.
-    /// When full, a QoS 0 message pushes out the oldest QoS 0 message (MQTT lets QoS 0 be lost, and for an App
-    /// Builder switch the newest state matters most), or is itself dropped if only QoS 1/2 messages are waiting.
-    /// A QoS 1 or 2 message was promised by the broker, e.g. the backlog kept for a persistent session: its put
-    /// waits for room instead, which holds the library's dispatch thread (M2Mqtt has already acknowledged it and
-    /// keeps the rest in its own unbounded queue; the host transport does the same). Only if the loop takes nothing for
-    /// <c>keepWaitMs</c> is the oldest message dropped, so no thread is stuck for good. Every drop is counted.</summary>
+    /// main loop (which takes). Bounded twice: at most <see cref="Capacity"/> messages and at most
+    /// <see cref="MaxBytes"/> bytes of topic and payload (an empty inbox still takes one message of any size the
+    /// broker may send, <see cref="MqttLimits.MaxPacketBytes"/>). Slots are allocated once, so taking allocates nothing.
+    /// A put never waits: on the board the library has already sent the PUBACK of a QoS 1 message before the core
+    /// sees it, and a waiting put would only hold the library's dispatch thread while its unbounded event queue grows.
+    /// So when full, room is made at once: the oldest QoS 0 messages go first (MQTT lets QoS 0 be lost, and for an
+    /// App Builder switch the newest state matters most); a QoS 0 arrival meeting only QoS 1/2 messages is itself
+    /// dropped; a QoS 1/2 arrival pushes out the oldest message of any kind. Every drop is counted, QoS 1/2 apart.
+    /// A message bigger than the packet limit the board asked the broker for is dropped and reported: holding it
+    /// would break the memory budget, and a broker that sends it ignores MQTT 5's Maximum Packet Size.</summary>
     public class Inbox
     {
-        private const int WaitSliceMs = 50;
-
         private readonly object _sync = new object();
-        private readonly AutoResetEvent _roomMade = new AutoResetEvent(false);
-        private readonly int _keepWaitMs;
+        private readonly int _maxBytes;
         private readonly string[] _topics;
         private readonly byte[][] _payloads;
         private readonly bool[] _mustKeep;
         private int _head;
         private int _count;
+        private int _bytes;
         private int _dropped;
+        private int _droppedKept;
+        private int _oversized;
+        private int _oversizedReported;
+        private int _oversizedBytes;
+        private string _oversizedTopic;
 
-        public Inbox(int capacity, int keepWaitMs)
+        public Inbox(int capacity, int maxBytes)
         {
-            _keepWaitMs = keepWaitMs;
+            _maxBytes = maxBytes;
             _topics = new string[capacity];
             _payloads = new byte[capacity][];
             _mustKeep = new bool[capacity];
@@ -34,46 +38,64 @@ namespace IotyDevice.Core
 
         public int Capacity { get { return _topics.Length; } }
 
+        public int MaxBytes { get { return _maxBytes; } }
+
         public int Count
         {
             get { lock (_sync) { return _count; } }
         }
 
-        /// <summary>Messages dropped because the inbox was full, since start.</summary>
+        /// <summary>Topic and payload bytes waiting.</summary>
+        public int Bytes
+        {
+            get { lock (_sync) { return _bytes; } }
+        }
+
+        /// <summary>Messages dropped because the inbox was full, since start (too big ones have their own line).</summary>
         public int Dropped
         {
             get { lock (_sync) { return _dropped; } }
         }
 
-        /// <summary>Called on the MQTT library's thread; never throws. With <paramref name="mustKeep"/> (QoS 1 or 2)
-        /// it waits while the inbox is full, at most the keep-wait time.</summary>
+        /// <summary>Of <see cref="Dropped"/>, the QoS 1/2 ones (acknowledged to the broker, so gone for good).</summary>
+        public int DroppedKept
+        {
+            get { lock (_sync) { return _droppedKept; } }
+        }
+
+        /// <summary>Called on the MQTT library's thread; never waits, never throws. <paramref name="mustKeep"/>: QoS 1 or 2.</summary>
         public void Put(string topic, byte[] payload, bool mustKeep)
         {
-            int waitedMs = 0;
-            while (true)
+            int size = SizeOf(topic, payload);
+            lock (_sync)
             {
-                lock (_sync)
+                if (size > MqttLimits.MaxPacketBytes)
                 {
-                    if (_count < _topics.Length || TryMakeRoom(mustKeep, waitedMs >= _keepWaitMs))
-                    {
-                        int tail = (_head + _count) % _topics.Length;
-                        _topics[tail] = topic;
-                        _payloads[tail] = payload;
-                        _mustKeep[tail] = mustKeep;
-                        _count++;
-                        return;
-                    }
-
-                    if (!mustKeep)
-                    {
-                        // Only promised messages are waiting: this QoS 0 one is the one to lose.
-                        _dropped++;
-                        return;
-                    }
+                    _oversized++;
+                    _oversizedBytes = size;
+                    _oversizedTopic = topic;
+                    return; // said by its own line, not counted as a message that came too fast
                 }
 
-                _roomMade.WaitOne(WaitSliceMs, false);
-                waitedMs += WaitSliceMs;
+                while (_count > 0 && (_count == _topics.Length || _bytes + size > _maxBytes))
+                {
+                    int victim = OldestDroppable();
+                    if (victim < 0 && !mustKeep)
+                    {
+                        // Only promised messages are waiting: this QoS 0 one is the one to lose.
+                        Drop(false);
+                        return;
+                    }
+
+                    RemoveAt(victim < 0 ? 0 : victim);
+                }
+
+                int tail = (_head + _count) % _topics.Length;
+                _topics[tail] = topic;
+                _payloads[tail] = payload;
+                _mustKeep[tail] = mustKeep;
+                _bytes += size;
+                _count++;
             }
         }
 
@@ -91,34 +113,61 @@ namespace IotyDevice.Core
 
                 topic = _topics[_head];
                 payload = _payloads[_head];
+                _bytes -= SizeOf(topic, payload);
                 _topics[_head] = null;
                 _payloads[_head] = null;
                 _mustKeep[_head] = false;
                 _head = (_head + 1) % _topics.Length;
                 _count--;
-                _roomMade.Set();
                 return true;
             }
         }
 
-        // Under the lock, inbox full. A QoS 0 arrival may push out the oldest QoS 0 message; a QoS 1/2 arrival
-        // only once it has waited long enough, and then the oldest message of any kind goes.
-        private bool TryMakeRoom(bool mustKeep, bool waitedEnough)
+        /// <summary>The monitor line for the drops so far.</summary>
+        public string DropLine()
         {
-            if (mustKeep && !waitedEnough)
+            int dropped;
+            int kept;
+            lock (_sync)
             {
-                return false;
+                dropped = _dropped;
+                kept = _droppedKept;
             }
 
-            int victim = waitedEnough ? 0 : OldestDroppable();
-            if (victim < 0)
-            {
-                return false;
-            }
+            return "Inbox: " + dropped.ToString() + " messages dropped so far (" + kept.ToString()
+                   + " of them QoS 1; they arrive faster than they print: the board keeps at most " + Capacity.ToString()
+                   + " messages or " + _maxBytes.ToString() + " bytes, and the oldest QoS 0 ones go first)";
+        }
 
-            RemoveAt(victim);
+        /// <summary>Once per message that was bigger than the board's packet limit: what happened; else null.</summary>
+        public string TakeOversizedLine()
+        {
+            lock (_sync)
+            {
+                if (_oversized == _oversizedReported)
+                {
+                    return null;
+                }
+
+                _oversizedReported = _oversized;
+                return "MQTT: a message of " + _oversizedBytes.ToString() + " bytes on " + _oversizedTopic
+                       + " was dropped: the board asks the broker for at most " + MqttLimits.MaxPacketBytes.ToString()
+                       + " bytes a message (MQTT 5 Maximum Packet Size) and this broker sent more anyway; a bigger one can run the board out of memory";
+            }
+        }
+
+        private static int SizeOf(string topic, byte[] payload)
+        {
+            return (topic == null ? 0 : topic.Length) + (payload == null ? 0 : payload.Length);
+        }
+
+        private void Drop(bool mustKeep)
+        {
             _dropped++;
-            return true;
+            if (mustKeep)
+            {
+                _droppedKept++;
+            }
         }
 
         private int OldestDroppable()
@@ -134,10 +183,13 @@ namespace IotyDevice.Core
             return -1;
         }
 
-        /// <summary>Removes the message <paramref name="offset"/> places after the oldest, closing the gap.</summary>
+        /// <summary>Drops the message <paramref name="offset"/> places after the oldest, closing the gap.</summary>
         private void RemoveAt(int offset)
         {
             int n = _topics.Length;
+            int at = (_head + offset) % n;
+            _bytes -= SizeOf(_topics[at], _payloads[at]);
+            Drop(_mustKeep[at]);
             for (int i = offset; i < _count - 1; i++)
             {
                 int to = (_head + i) % n;

@@ -42,14 +42,19 @@ namespace IotyDevice.Core
         /// <summary>Says the drop count when it has grown, at most once per report interval during a flood.</summary>
         public void ReportDrops(long now)
         {
+            string oversized = _inbox.TakeOversizedLine();
+            if (oversized != null)
+            {
+                _monitor.WriteLine(oversized);
+            }
+
             int dropped = _inbox.Dropped;
             if (dropped == _reportedDrops || (_reportedDrops > 0 && now - _lastDropReportMs < _dropReportIntervalMs))
             {
                 return;
             }
 
-            _monitor.WriteLine("Inbox: " + dropped.ToString() + " messages dropped so far (they arrive faster than they print; the inbox holds "
-                  + _inbox.Capacity.ToString() + "; the oldest QoS 0 ones go first)");
+            _monitor.WriteLine(_inbox.DropLine());
             _reportedDrops = dropped;
             _lastDropReportMs = now;
         }

@@ -49,8 +49,9 @@ namespace IotyDevice.Core
                 }
 
                 string topic = _topics[index];
-                return granted == ConnectResult.SubscriptionRefused
-                    ? "MQTT: the broker refused the subscription to " + topic + " (SUBACK 0x80), so nothing sent to it will arrive; allow BrokerUsername to subscribe to "
+                // 0x80 and up refuse (MQTT 5 names the reason: 0x87 not authorized, 0x8F topic filter invalid, ...).
+                return granted >= ConnectResult.SubscriptionRefused
+                    ? "MQTT: the broker refused the subscription to " + topic + " (SUBACK 0x" + granted.ToString("X2") + "), so nothing sent to it will arrive; allow BrokerUsername to subscribe to "
                       + topic + " in the broker's permissions (HiveMQ Cloud: Access Management)"
                     : "MQTT: subscribed to " + topic;
             }

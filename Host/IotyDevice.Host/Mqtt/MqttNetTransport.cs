@@ -13,7 +13,7 @@ using MQTTnet.Protocol;
 namespace IotyDevice.Host.Mqtt
 {
     /// <summary>The core's MQTT port on MQTTnet 5, behaving like M2Mqtt 5.1.220 on the board wherever the core
-    /// depends on it (Firmware/Core/Ports/README.md has the contract table): MQTT 3.1.1 over TLS 1.2+, a blocking
+    /// depends on it (Firmware/Core/Ports/README.md has the contract table): MQTT 5 over TLS 1.2+, a blocking
     /// Connect, fire-and-forget Subscribe/Publish; a QoS 1 message is acknowledged as soon as it arrives and then
     /// waits in an unbounded queue for the one dispatch thread that raises every listener call; Close() sends no
     /// DISCONNECT (so the broker publishes the will) and throws away what that queue still holds; a loss is
@@ -161,7 +161,8 @@ namespace IotyDevice.Host.Mqtt
             if (result.ResultCode != MqttClientConnectResultCode.Success)
             {
                 Close();
-                return new ConnectResult(TransportFaults.ToMqtt311(result.ResultCode), false, connection.Number);
+                // MQTTnet's result codes are MQTT 5's reason codes, as M2Mqtt's are on the board.
+                return new ConnectResult((int)result.ResultCode, false, connection.Number);
             }
             return new ConnectResult(ConnectResult.Accepted, result.IsSessionPresent, connection.Number);
         }
@@ -186,7 +187,11 @@ namespace IotyDevice.Host.Mqtt
         {
             MqttClientOptionsBuilder builder = _factory.CreateClientOptionsBuilder()
                 .WithTcpServer(r.Host, r.Port)
-                .WithProtocolVersion(MqttProtocolVersion.V311)
+                // MQTT 5 with the board's Maximum Packet Size, as M2MqttTransport asks: the broker withholds bigger
+                // messages from this client too, so the simulator shows the board's limit.
+                .WithProtocolVersion(MqttProtocolVersion.V500)
+                .WithMaximumPacketSize((uint)r.MaxPacketBytes)
+                .WithSessionExpiryInterval(r.CleanSession ? 0u : (uint)r.SessionExpirySeconds)
                 .WithClientId(r.ClientId)
                 .WithCleanSession(r.CleanSession)
                 .WithKeepAlivePeriod(TimeSpan.FromSeconds(r.KeepAliveSeconds))
@@ -261,7 +266,8 @@ namespace IotyDevice.Host.Mqtt
             int id = qos == 0 ? 0 : c.NextMessageId();
             // MQTTnet writes the packet before its first real await, so calls keep their order on the wire.
             Observe(c, Start(() => c.Client.PublishAsync(message, CancellationToken.None)),
-                id == 0 ? null : t => c.Enqueue(l => l.OnPublished(c.Number, id, t.Result.IsSuccess)),
+                // Any PUBACK confirms, as M2Mqtt's does: MQTT 5 brokers answer 0x10 "no matching subscribers" too.
+                id == 0 ? null : t => c.Enqueue(l => l.OnPublished(c.Number, id, (int)t.Result.ReasonCode < 0x80)),
                 "publish to " + topic);
             return id;
         }

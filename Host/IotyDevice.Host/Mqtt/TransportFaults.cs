@@ -57,18 +57,5 @@ namespace IotyDevice.Host.Mqtt
             }
             return new MqttTransportException(TransportFault.Other, Innermost(error).Message, error);
         }
-
-        /// <summary>MQTTnet reports a 3.1.1 CONNACK refusal with its MQTT 5 style codes; map them back.</summary>
-        public static int ToMqtt311(MqttClientConnectResultCode code)
-        {
-            switch (code)
-            {
-                case MqttClientConnectResultCode.UnsupportedProtocolVersion: return ConnectResult.UnacceptableProtocolVersion;
-                case MqttClientConnectResultCode.ClientIdentifierNotValid: return ConnectResult.IdentifierRejected;
-                case MqttClientConnectResultCode.BadUserNameOrPassword: return ConnectResult.BadUsernameOrPassword;
-                case MqttClientConnectResultCode.NotAuthorized: return ConnectResult.NotAuthorized;
-                default: return ConnectResult.ServerUnavailable;
-            }
-        }
     }
 }
