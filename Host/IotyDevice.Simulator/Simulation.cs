@@ -152,7 +152,7 @@ namespace IotyDevice.Simulator
             if (webSockets == null && _page == null) return;
             try
             {
-                _web = WebServer.Start(_args.WebPort, webSockets, _page);
+                _web = WebServer.Start(_args.WebPort, webSockets, _page, _args.AllowedOrigins);
                 if (_args.WebPort != 0 && _web.Port != _args.WebPort) _terminal.Sim("web: port " + _args.WebPort + " was taken; using " + _web.Port);
             }
             catch (InvalidOperationException e)
@@ -187,7 +187,8 @@ namespace IotyDevice.Simulator
             catch (Exception e)
             {
                 // Run() keeps going through step failures itself; this would be a bug in the core.
-                _terminal.Sim("the device loop crashed: " + e);
+                // Line by line: one Sim line cannot hold a line break (it would be replaced).
+                foreach (string line in ("the device loop crashed: " + e).Split('\n')) _terminal.Sim(line.TrimEnd('\r'));
             }
         }
 
