@@ -147,7 +147,7 @@ namespace IotyDevice.Simulator
 
         /// <summary>The web server: MQTT over WebSockets for the embedded broker, and the page unless --no-web. A web
         /// server that cannot start is reported; the board and the terminal work without it.</summary>
-        private void StartWeb(MQTTnet.AspNetCore.MqttConnectionHandler webSockets)
+        private void StartWeb(MqttListener webSockets)
         {
             if (webSockets == null && _page == null) return;
             try

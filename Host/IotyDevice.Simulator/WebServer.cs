@@ -39,7 +39,7 @@ namespace IotyDevice.Simulator
 
         /// <summary>Starts on <paramref name="port"/> (0 = any free port), or on a free port if that one is taken.
         /// <paramref name="mqtt"/> null: no WebSocket listener; <paramref name="page"/> null: no page.</summary>
-        public static WebServer Start(int port, MqttConnectionHandler mqtt, AppBuilderPage page, IEnumerable<string> allowedOrigins)
+        public static WebServer Start(int port, MqttListener mqtt, AppBuilderPage page, IEnumerable<string> allowedOrigins)
         {
             Exception last = null;
             for (int attempt = 0; attempt < 3; attempt++)
@@ -63,12 +63,9 @@ namespace IotyDevice.Simulator
             throw new InvalidOperationException("the web server could not listen on localhost (" + (last == null ? "?" : last.Message) + ")", last);
         }
 
-        private static WebApplication Build(int port, MqttConnectionHandler mqtt, AppBuilderPage page, WebOrigins origins, CancellationToken stopping)
+        private static WebApplication Build(int port, MqttListener mqtt, AppBuilderPage page, WebOrigins origins, CancellationToken stopping)
         {
-            WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-            builder.Logging.ClearProviders();
-            // The simulator handles Ctrl+C and SIGTERM itself; the host must not take them over.
-            builder.Services.AddSingleton<IHostLifetime, QuietLifetime>();
+            WebApplicationBuilder builder = QuietBuilder();
             // "localhost": 127.0.0.1 and ::1, never another interface.
             builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenLocalhost(port));
             if (mqtt != null)
@@ -89,7 +86,7 @@ namespace IotyDevice.Simulator
             });
             if (mqtt != null)
             {
-                app.MapConnectionHandler<MqttConnectionHandler>(MqttPath, options =>
+                app.MapConnectionHandler<MqttListener>(MqttPath, options =>
                 {
                     options.Transports = HttpTransportType.WebSockets;
                     // Browsers' MQTT clients ask for the "mqtt" subprotocol and drop a connection that does not get it.
@@ -100,7 +97,16 @@ namespace IotyDevice.Simulator
             return app;
         }
 
-        private static int FreeLoopbackPort()
+        /// <summary>An ASP.NET Core host that logs nothing and leaves Ctrl+C and SIGTERM to the simulator.</summary>
+        internal static WebApplicationBuilder QuietBuilder()
+        {
+            WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+            builder.Logging.ClearProviders();
+            builder.Services.AddSingleton<IHostLifetime, QuietLifetime>();
+            return builder;
+        }
+
+        internal static int FreeLoopbackPort()
         {
             var probe = new TcpListener(IPAddress.Loopback, 0);
             probe.Start();
