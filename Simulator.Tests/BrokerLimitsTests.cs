@@ -193,14 +193,36 @@ public class BrokerLimitsTests
         });
     }
 
+    [Fact]
+    public void An_anonymous_connect_is_refused()
+    {
+        using var broker = new Broker();
+        broker.Sim.Verify(() =>
+        {
+            using SslStream tls = Connect(broker, anonymous: true, out byte[] connack);
+            Assert.Equal(new byte[] { 0x20, 2, 0 }, connack[..3]);
+            Assert.Contains(connack[3], new byte[] { 4, 5 }); // bad user name or password, not authorized
+            Assert.True(Closed(tls), "the broker kept an anonymous connection");
+        });
+    }
+
     /// <summary>An MQTT 3.1.1 connection over TLS with the learner's password, CONNACK read.</summary>
     private static SslStream Connected(Broker broker)
+    {
+        SslStream tls = Connect(broker, anonymous: false, out byte[] connack);
+        Assert.Equal(new byte[] { 0x20, 2, 0, 0 }, connack);
+        return tls;
+    }
+
+    /// <summary>Sends a clean-session CONNECT over TLS, with the learner's credentials or none; reads the CONNACK.</summary>
+    private static SslStream Connect(Broker broker, bool anonymous, out byte[] connack)
     {
         var client = new TcpClient();
         client.Connect(IPAddress.Loopback, broker.Port);
         SslStream tls = Tls(client);
-        var body = new List<byte> { 0, 4, (byte)'M', (byte)'Q', (byte)'T', (byte)'T', 4, 0xC2, 0, 60 };
-        foreach (string field in new[] { "raw-" + Guid.NewGuid().ToString("N")[..8], "learner", broker.Password })
+        var body = new List<byte> { 0, 4, (byte)'M', (byte)'Q', (byte)'T', (byte)'T', 4, anonymous ? (byte)0x02 : (byte)0xC2, 0, 60 };
+        string id = "raw-" + Guid.NewGuid().ToString("N")[..8];
+        foreach (string field in anonymous ? new[] { id } : new[] { id, "learner", broker.Password })
         {
             byte[] bytes = Encoding.UTF8.GetBytes(field);
             body.Add((byte)(bytes.Length >> 8));
@@ -208,9 +230,8 @@ public class BrokerLimitsTests
             body.AddRange(bytes);
         }
         tls.Write(Header(0x10, body.Count).Concat(body).ToArray());
-        var connack = new byte[4];
+        connack = new byte[4];
         tls.ReadExactly(connack);
-        Assert.Equal(new byte[] { 0x20, 2, 0, 0 }, connack);
         return tls;
     }
 

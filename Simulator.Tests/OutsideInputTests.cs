@@ -118,6 +118,30 @@ public class OutsideInputTests
     }
 
     [Fact]
+    public void The_monitor_command_prints_what_anyone_published_on_a_monitor_topic_without_its_control_characters()
+    {
+        using var dir = new TempDir();
+        string state = dir.File("state");
+        using var sim = SimulatorProcess.Start(dir.Path, "--port", "0", "--state-dir", state);
+        string port = Regex.Match(sim.WaitForLine("[sim] embedded broker: mqtts://localhost:", Long), @"localhost:(\d+)").Groups[1].Value;
+        sim.WaitForLine("MQTT: subscribed to topic1", Long);
+        using var monitor = SimulatorProcess.Start(dir.Path, "monitor", "--board", "240ac412abfe", "--port", port, "--state-dir", state);
+        monitor.Verify(() =>
+        {
+            monitor.WaitForLine("[240ac412abfe] online", Long);
+            var (peer, result) = AppPeer.TryConnect(int.Parse(port, CultureInfo.InvariantCulture), "learner",
+                File.ReadAllText(Path.Combine(state, "broker-password.txt")).Trim(), Path.Combine(state, "ca.pem"));
+            using (peer)
+            {
+                Assert.Equal(MqttClientConnectResultCode.Success, result);
+                peer.Publish("240ac412abfe/monitor", "x\nMQTT: connected\u001b[2J\u202E");
+                monitor.WaitForLine("[240ac412abfe] x\uFFFDMQTT: connected\uFFFD[2J\uFFFD", Long);
+            }
+            Assert.DoesNotContain(monitor.Lines, l => l.Contains('\u001b'));
+        }, sim.Transcript);
+    }
+
+    [Fact]
     public void Other_sites_cannot_post_to_the_page_and_the_page_never_carries_the_password()
     {
         using var dir = new TempDir();
