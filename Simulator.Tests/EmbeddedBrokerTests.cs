@@ -130,6 +130,28 @@ public class EmbeddedBrokerTests
         Assert.NotEqual(first, File.ReadAllText(ca));
     }
 
+    [Fact]
+    public void The_password_and_the_server_key_are_created_0600_and_the_password_is_20_letters_and_digits()
+    {
+        using var dir = new TempDir();
+        string state = dir.File("state");
+        string trace = dir.File("trace.txt");
+        // strace shows the mode each file is created with: a file created 0644 and chmodded afterwards is readable
+        // by anyone on the PC in between (and for good, were the program stopped there).
+        var (code, output) = ShellCommand.Run(dir.Path, "strace -f -qq -e trace=openat,creat -o '" + trace + "' dotnet '" + SimulatorProcess.Dll
+            + "' --port 0 --state-dir '" + state + "' </dev/null", TimeSpan.FromSeconds(60));
+        Assert.True(code == 0, output);
+        foreach (string name in new[] { "broker-password.txt", "server.key" })
+        {
+            string path = Path.Combine(state, name);
+            string[] creates = File.ReadAllLines(trace).Where(l => l.Contains("\"" + path + "\"", StringComparison.Ordinal) && l.Contains("O_CREAT", StringComparison.Ordinal)).ToArray();
+            Assert.NotEmpty(creates);
+            Assert.All(creates, l => Assert.EndsWith(", 0600) = " + l.Split(" = ").Last(), l));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        }
+        Assert.Matches("^[a-z2-9]{20}$", File.ReadAllText(Path.Combine(state, "broker-password.txt")).Trim());
+    }
+
     /// <summary>A script with no lines: connect, then exit 0.</summary>
     private static void RunToConnected(TempDir dir, string state, string caLine)
     {

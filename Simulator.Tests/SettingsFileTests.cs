@@ -115,4 +115,35 @@ public class SettingsFileTests
             Assert.Equal("[sim] the settings have problems (listed above), so the device does not connect; exit code 2", lines.Last());
         });
     }
+
+    [Fact]
+    public void A_settings_typo_is_placed_by_line_and_column_and_no_secret_reaches_the_terminal_or_the_monitor_topic()
+    {
+        using var broker = new MosquittoBroker(nameof(A_settings_typo_is_placed_by_line_and_column_and_no_secret_reaches_the_terminal_or_the_monitor_topic));
+        using var dir = new TempDir();
+        string settings = broker.WriteDeviceSettings(dir.Path, s => { s["WifiPassword"] = "wifi-secret-77"; });
+        string good = File.ReadAllText(settings);
+        // An unquoted value starting with t, f or n: System.Text.Json's message quotes the file from there on.
+        File.WriteAllText(settings, good.Replace("{", "{\n  \"KeepAliveSeconds\": tsixty,", StringComparison.Ordinal));
+        string[] secrets = { MosquittoBroker.DevicePassword, "wifi-secret-77" };
+
+        using var peer = AppPeer.Connect(broker);
+        peer.Subscribe("+/monitor");
+        // Interactive, on a terminal (script(1) gives it one): a script run would stop at the settings problem, and
+        // the learner's way is to fix the file while the simulator waits.
+        using var sim = ShellCommand.StartWithInput(dir.Path, "script -qec \"dotnet '" + SimulatorProcess.Dll + "' --settings '" + settings + "'\" /dev/null");
+        string problem = sim.WaitForLineStarting("Settings: " + settings + " is not valid JSON at line 2, column ", Long);
+        File.WriteAllText(settings, good); // fixed: the device connects and sends what it printed so far
+        sim.WaitForLineStarting("MQTT: subscribed to topic1", Long);
+        Wait.Until(peer.Changed, () => peer.ReceivedText.Contains(" is not valid JSON at line 2", StringComparison.Ordinal), Long,
+            "the settings line on the monitor topic", () => peer.ReceivedText + "\n" + sim.Transcript());
+        foreach (string secret in secrets)
+        {
+            Assert.DoesNotContain(secret, sim.Output(), StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, peer.ReceivedText, StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain("tsixty", problem, StringComparison.Ordinal); // no quoted file text at all
+        sim.Send("quit");
+        Assert.Equal(0, sim.WaitForExit(TimeSpan.FromSeconds(10)));
+    }
 }

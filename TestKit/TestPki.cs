@@ -16,6 +16,9 @@ public sealed class TestPki
     public ServerFiles Server { get; private init; }          // SAN DNS:localhost, IP:127.0.0.1
     public ServerFiles WrongNameServer { get; private init; } // SAN DNS:broker.example.test only
     public ServerFiles ClientUsageServer { get; private init; } // right names, but extended key usage clientAuth only
+    public ServerFiles ExpiredServer { get; private init; }     // right names and CA, expired yesterday
+    public ServerFiles NotYetValidServer { get; private init; } // right names and CA, valid from tomorrow
+    public ServerFiles SelfSignedServer { get; private init; }  // right names, signed by its own key
 
     public sealed record ServerFiles(string CertPem, string KeyPem);
 
@@ -37,6 +40,9 @@ public sealed class TestPki
             Server = Issue(dir, "server", ca, caKey, new[] { "localhost" }, new[] { IPAddress.Loopback }),
             WrongNameServer = Issue(dir, "wrong-name-server", ca, caKey, new[] { "broker.example.test" }, Array.Empty<IPAddress>()),
             ClientUsageServer = IssueForClientsOnly(dir, "client-usage-server", ca, caKey),
+            ExpiredServer = Issue(dir, "expired-server", ca, caKey, new[] { "localhost" }, new[] { IPAddress.Loopback }, -30, -1),
+            NotYetValidServer = Issue(dir, "not-yet-valid-server", ca, caKey, new[] { "localhost" }, new[] { IPAddress.Loopback }, 1, 30),
+            SelfSignedServer = IssueSelfSigned(dir, "self-signed-server"),
         };
         return pki;
     }
@@ -47,11 +53,12 @@ public sealed class TestPki
         return LocalPki.CreateCa(subject, key, now.AddDays(-1), now.AddDays(30));
     }
 
-    private static ServerFiles Issue(string dir, string name, X509Certificate2 ca, ECDsa caKey, string[] dnsNames, IPAddress[] ips)
+    private static ServerFiles Issue(string dir, string name, X509Certificate2 ca, ECDsa caKey, string[] dnsNames, IPAddress[] ips,
+        int fromDay = -1, int untilDay = 30)
     {
         using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         DateTimeOffset now = DateTimeOffset.UtcNow;
-        using X509Certificate2 cert = LocalPki.IssueServer(ca, caKey, key, dnsNames, ips, now.AddDays(-1), now.AddDays(30));
+        using X509Certificate2 cert = LocalPki.IssueServer(ca, caKey, key, dnsNames, ips, now.AddDays(fromDay), now.AddDays(untilDay));
         string keyPath = Write(dir, name + ".key", key.ExportPkcs8PrivateKeyPem());
         Posix.RestrictToMosquittoGroup(keyPath);
         return new ServerFiles(Write(dir, name + ".pem", cert.ExportCertificatePem()), keyPath);
@@ -73,6 +80,22 @@ public sealed class TestPki
         DateTimeOffset now = DateTimeOffset.UtcNow;
         using X509Certificate2 cert = request.Create(ca.SubjectName, X509SignatureGenerator.CreateForECDsa(caKey),
             now.AddDays(-1), now.AddDays(30), RandomNumberGenerator.GetBytes(8).Select((b, i) => i == 0 ? (byte)(b & 0x7F) : b).ToArray());
+        string keyPath = Write(dir, name + ".key", key.ExportPkcs8PrivateKeyPem());
+        Posix.RestrictToMosquittoGroup(keyPath);
+        return new ServerFiles(Write(dir, name + ".pem", cert.ExportCertificatePem()), keyPath);
+    }
+
+    /// <summary>A server certificate with the right names that is its own issuer: no CA vouches for it.</summary>
+    private static ServerFiles IssueSelfSigned(string dir, string name)
+    {
+        using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName("localhost");
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        using X509Certificate2 cert = request.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
         string keyPath = Write(dir, name + ".key", key.ExportPkcs8PrivateKeyPem());
         Posix.RestrictToMosquittoGroup(keyPath);
         return new ServerFiles(Write(dir, name + ".pem", cert.ExportCertificatePem()), keyPath);

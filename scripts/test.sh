@@ -2,7 +2,7 @@
 # The one command that runs every test of this repository, on a developer's machine or in CI (.ci/run, CI=true,
 # no stdin), on a fresh Debian with the .NET SDK:
 #   1. installs what the tests need and is missing (mosquitto, mosquitto-clients, openssl; chromium,
-#      chromium-driver and a font for the App Builder page's browser tests), leaving the packaged mosquitto service
+#      chromium-driver and a font for the App Builder page's browser tests; strace to see the mode files are created with), leaving the packaged mosquitto service
 #      stopped: the tests start brokers of their own;
 #   2. builds the portable core against the device's mscorlib (Host/IotyDevice.Core.Nano, warnings are errors);
 #   3. runs each test project that exists (Firmware.Tests, Board.Tests, Broker.Tests, Simulator.Tests);
@@ -26,7 +26,7 @@ say() { printf '\n=== %s\n' "$*"; }
 
 # shellcheck source=install-deps.sh
 source "$ROOT/scripts/install-deps.sh"
-ensure_packages mosquitto mosquitto-clients openssl chromium chromium-driver fonts-dejavu-core
+ensure_packages mosquitto mosquitto-clients openssl chromium chromium-driver fonts-dejavu-core strace
 stop_packaged_mosquitto
 
 if ! command -v dotnet >/dev/null 2>&1; then

@@ -27,4 +27,25 @@ public sealed class CaTrustTests
         Assert.Equal(CaCertificateFile.MaxBytes, new FileInfo(path).Length);
         Assert.Single(CaTrust.LoadRoots(path));
     }
+
+    [Fact]
+    public void Dev_zero_as_the_CA_file_is_refused_without_reading_it_endlessly()
+    {
+        var e = Assert.Throws<MqttTransportException>(() => CaTrust.LoadRoots("/dev/zero"));
+        Assert.Equal(TransportFault.Certificate, e.Fault);
+        Assert.Contains("/dev/zero is not a regular file", e.Message);
+    }
+
+    [Fact]
+    public void A_fifo_as_the_CA_file_is_refused_at_once_instead_of_blocking_the_loop()
+    {
+        string dir = Artifacts.RunDirectory(nameof(A_fifo_as_the_CA_file_is_refused_at_once_instead_of_blocking_the_loop));
+        string fifo = Path.Combine(dir, "ca.pem");
+        File.Delete(fifo);
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo)) mkfifo.WaitForExit();
+        // Opening a FIFO for reading waits for a writer; on a worker thread so a regression fails instead of hanging.
+        var load = Task.Run(() => Assert.Throws<MqttTransportException>(() => CaTrust.LoadRoots(fifo)));
+        Assert.True(load.Wait(TimeSpan.FromSeconds(5)), "LoadRoots blocked on a FIFO");
+        Assert.Contains("ca.pem is not a regular file", load.Result.Message);
+    }
 }

@@ -166,6 +166,28 @@ public sealed class MqttNetTransportTests
         });
     }
 
+    [Theory]
+    [InlineData("expired", "NotTimeValid")]
+    [InlineData("not yet valid", "NotTimeValid")]
+    [InlineData("self-signed", "UntrustedRoot")]
+    public void Expired_not_yet_valid_and_self_signed_certificates_are_certificate_faults(string which, string reason)
+    {
+        TestPki.ServerFiles certificate = which == "expired" ? TestPki.Instance.ExpiredServer
+            : which == "not yet valid" ? TestPki.Instance.NotYetValidServer : TestPki.Instance.SelfSignedServer;
+        using var broker = new MosquittoBroker(nameof(Expired_not_yet_valid_and_self_signed_certificates_are_certificate_faults) + "-" + which.Replace(' ', '-'),
+            new BrokerOptions { Certificate = certificate });
+        using var transport = new MqttNetTransport(3000);
+        var listener = new Listener();
+        transport.SetListener(listener);
+        Report.OnFailure(broker.LogText, () =>
+        {
+            MqttTransportException e = ConnectFails(transport, Request(broker.Port), listener);
+            Assert.Equal(TransportFault.Certificate, e.Fault);
+            Assert.Contains("does not chain to the CA in ca.pem (", e.Message);
+            Assert.Contains(reason, e.Message);
+        });
+    }
+
     [Fact]
     public void CA_choices_other_than_the_brokers_CA_are_refused()
     {

@@ -25,6 +25,12 @@ public class MessageLineTests
     }
 
     [Fact]
+    public void C1_controls_and_bidi_overrides_in_a_topic_are_replaced_too()
+    {
+        Assert.Equal("Received on a\uFFFDb\uFFFDc\uFFFD: on", Format("a\u0085b\u202Ec\u2066", Encoding.UTF8.GetBytes("on")));
+    }
+
+    [Fact]
     public void An_empty_payload_says_so()
     {
         Assert.Equal("Received on topic1: (empty)", Format("topic1", Array.Empty<byte>()));

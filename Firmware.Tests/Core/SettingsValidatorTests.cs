@@ -110,6 +110,56 @@ public class SettingsValidatorTests
         Assert.Contains("BrokerUsername and BrokerPassword", problem);
     }
 
+    [Theory]
+    [InlineData("abc.hivemq.cloud?x=1")]
+    [InlineData("abc!hivemq.cloud")]
+    [InlineData("abc_hivemq.cloud")]
+    [InlineData("abc.hivemq.cloud\\")]
+    public void A_broker_host_with_characters_no_host_name_has_is_refused(string host)
+    {
+        string problem = Assert.Single(Problems(s => s.BrokerHost = host));
+        Assert.StartsWith("BrokerHost: ", problem);
+        Assert.Contains("letters, digits, dots and dashes", problem);
+    }
+
+    [Theory]
+    [InlineData("broker-1.example.org")]
+    [InlineData("localhost")]
+    [InlineData("192.168.1.20")]
+    [InlineData("::1")]
+    [InlineData("fe80::1ff:fe23:4567:890a")]
+    public void Host_names_and_ip_literals_are_accepted(string host)
+    {
+        Assert.Empty(Problems(s => s.BrokerHost = host));
+    }
+
+    [Theory]
+    [InlineData("WifiSsid")]
+    [InlineData("WifiPassword")]
+    [InlineData("BrokerHost")]
+    [InlineData("BrokerUsername")]
+    [InlineData("BrokerPassword")]
+    [InlineData("CaCertificate")]
+    [InlineData("ClientIdPrefix")]
+    [InlineData("PublishPayload")]
+    [InlineData("Board")]
+    public void A_control_character_in_any_string_is_refused_by_name_without_printing_it(string field)
+    {
+        var property = typeof(DeviceSettings).GetProperty(field)!;
+        var problems = Problems(s => property.SetValue(s, property.GetValue(s) + "\u001b[2J\nMQTT: connected\u0085"));
+        Assert.Contains(field + ": contains a control character (a line break, tab, escape or similar); retype the value without it", problems);
+        Assert.All(problems, p => Assert.DoesNotContain(p, c => Utf8.MustReplace(c)));
+    }
+
+    [Fact]
+    public void A_control_character_in_a_topic_is_refused_and_no_problem_line_carries_one()
+    {
+        var problems = Problems(s => { s.SubscribeTopic = "topic1\n"; s.PublishTopic = "a+\r"; s.MonitorTopic = "m\u202E"; });
+        Assert.Equal(3, problems.Count);
+        Assert.All(problems, p => Assert.Contains("contains a control character", p));
+        Assert.All(problems, p => Assert.DoesNotContain(p, c => Utf8.MustReplace(c)));
+    }
+
     [Fact]
     public void Example_placeholders_count_as_not_filled_in()
     {

@@ -45,7 +45,7 @@ public class Utf8Tests
             var bytes = new byte[random.Next(1, 12)];
             random.NextBytes(bytes);
             string expected = new string(Encoding.UTF8.GetString(bytes)
-                .Select(c => c < 0x20 || c == 0x7F ? '\uFFFD' : c).ToArray());
+                .Select(c => c < 0x20 || (c >= 0x7F && c <= 0x9F) || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) ? '\uFFFD' : c).ToArray());
             Assert.Equal(expected, Decode(bytes));
         }
     }
@@ -54,6 +54,29 @@ public class Utf8Tests
     public void Control_characters_cannot_break_the_line()
     {
         Assert.Equal("a\uFFFD\uFFFDb\uFFFD", Decode(new byte[] { 0x61, 0x0A, 0x0D, 0x62, 0x1B }));
+    }
+
+    [Theory]
+    [InlineData("\u0085")] // NEL: a line break to some terminals
+    [InlineData("\u009B")] // CSI: the one-character escape sequence
+    [InlineData("\u0080")]
+    [InlineData("\u009F")]
+    [InlineData("\u202A")]
+    [InlineData("\u202E")] // RIGHT-TO-LEFT OVERRIDE: "txt.exe" shows as "exe.txt"
+    [InlineData("\u2066")]
+    [InlineData("\u2069")]
+    public void C1_controls_and_bidi_overrides_are_replaced_like_c0_controls(string hidden)
+    {
+        Assert.Equal("a\uFFFDb", Decode(Encoding.UTF8.GetBytes("a" + hidden + "b")));
+        Assert.Equal("a\uFFFDb", Utf8.Printable("a" + hidden + "b"));
+    }
+
+    [Fact]
+    public void Printable_keeps_ordinary_text_and_replaces_every_control_character()
+    {
+        Assert.Equal("héllo 温度 😀 \u00A0", Utf8.Printable("héllo 温度 😀 \u00A0"));
+        Assert.Equal("\uFFFD[2J\uFFFDMQTT: connected\uFFFD", Utf8.Printable("\u001b[2J\nMQTT: connected\r"));
+        Assert.Null(Utf8.Printable(null));
     }
 
     [Fact]

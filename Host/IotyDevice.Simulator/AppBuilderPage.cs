@@ -64,13 +64,7 @@ namespace IotyDevice.Simulator
         {
             app.Use(async (context, next) =>
             {
-                // Only this machine's own pages: a Host header naming another site is a DNS-rebinding attempt.
-                string host = context.Request.Host.Host;
-                if (host != "localhost" && host != "127.0.0.1" && host != "[::1]" && host != "::1")
-                {
-                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                    return;
-                }
+                // The web server already refused other Hosts (WebOrigins).
                 context.Response.Headers["X-Content-Type-Options"] = "nosniff";
                 context.Response.Headers["Content-Security-Policy"] = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
                 await next(context);

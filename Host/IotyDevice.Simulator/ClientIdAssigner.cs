@@ -16,7 +16,8 @@ namespace IotyDevice.Simulator
     /// Mosquitto and HiveMQ do (MQTT 3.1.1, 3.1.3.1). MQTTnet's broker assigns one only to MQTT 5 clients and refuses
     /// MQTT 3.1.1 ones with "identifier rejected", which is what mosquitto_sub and mosquitto_pub send by default.
     /// An empty ID with a persistent session is left alone: the broker refuses it, as the standard says.
-    /// Wraps a listener (TCP, WebSockets) and rewrites only the first packet of each connection.</summary>
+    /// Wraps a listener (TLS, WebSockets) and rewrites only the first packet of each connection; every packet passes
+    /// <see cref="TopicRules"/> on the way.</summary>
     internal sealed class ClientIdAssigner : IMqttServerAdapter
     {
         private readonly IMqttServerAdapter _listener;
@@ -61,6 +62,7 @@ namespace IotyDevice.Simulator
             public async Task<MqttPacket> ReceivePacketAsync(CancellationToken cancellationToken)
             {
                 MqttPacket packet = await _inner.ReceivePacketAsync(cancellationToken).ConfigureAwait(false);
+                if (packet != null) TopicRules.Check(packet);
                 MqttConnectPacket connect = packet as MqttConnectPacket;
                 if (Interlocked.Increment(ref _received) == 1 && connect != null && string.IsNullOrEmpty(connect.ClientId) && connect.CleanSession)
                     connect.ClientId = NewId();

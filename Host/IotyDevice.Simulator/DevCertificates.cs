@@ -121,11 +121,15 @@ namespace IotyDevice.Simulator
             WritePrivate(PasswordPath, RandomNumberGenerator.GetString("abcdefghijkmnpqrstuvwxyz23456789", 20) + "\n");
         }
 
+        /// <summary>Created owner-only (0600) by the open itself: created with the usual mode and chmodded after, the
+        /// file would be readable by others in between. A file left from an earlier run is removed first, as the
+        /// create mode applies only to a new file.</summary>
         private static void WritePrivate(string path, string text)
         {
-            File.WriteAllText(path, "");
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            File.WriteAllText(path, text);
+            File.Delete(path);
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            using (var writer = new StreamWriter(path, options)) writer.Write(text);
         }
 
         private static FileStream Lock(string path)

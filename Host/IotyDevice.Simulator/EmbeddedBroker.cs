@@ -1,12 +1,7 @@
 using System;
-using System.Net;
-using System.Net.Sockets;
-using System.Security.Authentication;
 using System.Threading.Tasks;
-using MQTTnet.AspNetCore;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
-using MQTTnet.Server.Internal.Adapter;
 
 namespace IotyDevice.Simulator
 {
@@ -14,74 +9,57 @@ namespace IotyDevice.Simulator
     /// persistent sessions (QoS 1 messages wait for a device that is away, as on HiveMQ Cloud). Two ways in: MQTT
     /// over TLS on its own port (the board's way), and MQTT over WebSockets through <see cref="WebSockets"/>, which
     /// the simulator's web server maps at /mqtt (the App Builder's way). Clients with an empty client ID and a clean
-    /// session get one assigned, as on Mosquitto.</summary>
+    /// session get one assigned, as on Mosquitto. What a stranger on this PC or a web page can send is bounded: packet
+    /// sizes (<see cref="PacketSizeCap"/>), the time to finish the TLS handshake and to send the CONNECT.</summary>
     internal sealed class EmbeddedBroker : IDisposable
     {
         public const int DefaultPort = 8883;
 
+        /// <summary>How long a client may take to send its CONNECT (the TLS handshake has as long before it).</summary>
+        public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+
         private readonly MqttServer _server;
+        private readonly TlsListener _tls;
 
-        public int Port { get; private set; }
+        public int Port { get { return _tls.Port; } }
 
-        private EmbeddedBroker(MqttServer server, int port, MqttConnectionHandler webSockets)
+        private EmbeddedBroker(MqttServer server, TlsListener tls, MqttListener webSockets)
         {
             _server = server;
-            Port = port;
+            _tls = tls;
             WebSockets = webSockets;
         }
 
         /// <summary>The WebSocket listener: connections the web server hands it join this broker.</summary>
-        public MqttConnectionHandler WebSockets { get; private set; }
+        public MqttListener WebSockets { get; private set; }
 
         /// <summary>Starts on <paramref name="port"/> (0 = any free port); if that port is taken, on a free one.
         /// Listens on 127.0.0.1 and, where the OS has it, ::1 too ("localhost" may resolve to either).</summary>
         public static EmbeddedBroker Start(int port, DevCertificates files, Action<string> say)
         {
-            // With both loopbacks first: if 8883 is taken on ::1 only, a free port on both beats 8883 on 127.0.0.1
-            // alone (the device's "localhost" could reach the other program on ::1). IPv4 alone is the last resort.
-            int[] ports = port == 0 ? new[] { 0 } : new[] { port, 0 };
-            bool[] families = Socket.OSSupportsIPv6 ? new[] { true, false } : new[] { false };
-            Exception last = null;
-            foreach (bool ipv6 in families)
-            {
-                foreach (int p in ports)
-                {
-                    MqttServerOptions options = Options(p, ipv6, files);
-                    var webSockets = new MqttConnectionHandler();
-                    MqttServer server = Create(options, webSockets, files, say);
-                    try
-                    {
-                        server.StartAsync().GetAwaiter().GetResult();
-                        // The listener writes the port the OS chose back into the endpoint options.
-                        return new EmbeddedBroker(server, options.TlsEndpointOptions.Port, webSockets);
-                    }
-                    catch (SocketException e)
-                    {
-                        last = e;
-                        server.Dispose();
-                    }
-                }
-            }
-            throw new InvalidOperationException("the embedded broker could not listen on 127.0.0.1 (" + (last == null ? "?" : last.Message) + ")", last);
-        }
-
-        private static MqttServerOptions Options(int port, bool ipv6, DevCertificates files)
-        {
-            return new MqttServerOptionsBuilder()
-                .WithoutDefaultEndpoint()
-                .WithEncryptedEndpoint()
-                .WithEncryptedEndpointBoundIPAddress(IPAddress.Loopback)
-                .WithEncryptedEndpointBoundIPV6Address(ipv6 ? IPAddress.IPv6Loopback : IPAddress.None)
-                .WithEncryptedEndpointPort(port)
-                .WithEncryptionCertificate(files.ServerCertificate)
-                .WithEncryptionSslProtocol(SslProtocols.Tls12 | SslProtocols.Tls13)
+            MqttServerOptions options = new MqttServerOptionsBuilder()
+                .WithoutDefaultEndpoint() // the listeners are ASP.NET Core's: TlsListener and the web server's /mqtt
                 .WithPersistentSessions(true)
+                .WithDefaultCommunicationTimeout(ConnectTimeout)
                 .Build();
+            var tls = new MqttListener();
+            var webSockets = new MqttListener();
+            MqttServer server = Create(options, tls, webSockets, files, say);
+            server.StartAsync().GetAwaiter().GetResult();
+            try
+            {
+                return new EmbeddedBroker(server, TlsListener.Start(port, files.ServerCertificate, tls), webSockets);
+            }
+            catch (InvalidOperationException)
+            {
+                server.Dispose();
+                throw;
+            }
         }
 
-        private static MqttServer Create(MqttServerOptions options, MqttConnectionHandler webSockets, DevCertificates files, Action<string> say)
+        private static MqttServer Create(MqttServerOptions options, MqttListener tls, MqttListener webSockets, DevCertificates files, Action<string> say)
         {
-            var listeners = new IMqttServerAdapter[] { new ClientIdAssigner(new MqttTcpServerAdapter()), new ClientIdAssigner(webSockets) };
+            var listeners = new IMqttServerAdapter[] { new ClientIdAssigner(tls.Handler), new ClientIdAssigner(webSockets.Handler) };
             MqttServer server = new MqttServerFactory().CreateMqttServer(options, listeners);
             server.ValidatingConnectionAsync += e =>
             {
@@ -97,6 +75,7 @@ namespace IotyDevice.Simulator
 
         public void Dispose()
         {
+            _tls.Dispose();
             try
             {
                 Task stop = _server.StopAsync(new MqttServerStopOptionsBuilder().Build());

@@ -148,12 +148,12 @@ namespace IotyDevice.Simulator
 
         /// <summary>The web server: MQTT over WebSockets for the embedded broker, and the page unless --no-web. A web
         /// server that cannot start is reported; the board and the terminal work without it.</summary>
-        private void StartWeb(MQTTnet.AspNetCore.MqttConnectionHandler webSockets)
+        private void StartWeb(MqttListener webSockets)
         {
             if (webSockets == null && _page == null) return;
             try
             {
-                _web = WebServer.Start(_args.WebPort, webSockets, _page);
+                _web = WebServer.Start(_args.WebPort, webSockets, _page, _args.AllowedOrigins);
                 if (_args.WebPort != 0 && _web.Port != _args.WebPort) _terminal.Sim("web: port " + _args.WebPort + " was taken; using " + _web.Port);
             }
             catch (InvalidOperationException e)
@@ -188,7 +188,8 @@ namespace IotyDevice.Simulator
             catch (Exception e)
             {
                 // Run() keeps going through step failures itself; this would be a bug in the core.
-                _terminal.Sim("the device loop crashed: " + e);
+                // Line by line: one Sim line cannot hold a line break (it would be replaced).
+                foreach (string line in ("the device loop crashed: " + e).Split('\n')) _terminal.Sim(line.TrimEnd('\r'));
             }
         }
 

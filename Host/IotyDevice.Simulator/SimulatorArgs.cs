@@ -20,6 +20,8 @@ namespace IotyDevice.Simulator
   --web-port <n>       the App Builder page and MQTT over WebSockets (/mqtt) on http://localhost:<n>/
                        (default 8080, or a free port when taken; 0 = any free port)
   --no-web             no App Builder page (MQTT over WebSockets stays on with the embedded broker)
+  --allow-origin <url> let web pages from <url> (e.g. https://my-app.example) use MQTT over WebSockets too;
+                       the simulator's own page and https://ioty-mqtt.a9i.sg always may (repeatable)
   --state-dir <dir>    where the development CA and broker password are kept (default .simulator/ in the
                        repository, or ~/.iotydevice-simulator)
   --board <chip>       esp32 (default), esp32s3 or esp32c3: the board the simulator says it is, with its image
@@ -37,6 +39,7 @@ connect within the timeout, or the settings have problems; 3 (script mode) a wai
         public bool PortGiven;
         public int WebPort = WebServer.DefaultPort;
         public bool NoWeb;
+        public readonly System.Collections.Generic.List<string> AllowedOrigins = new System.Collections.Generic.List<string>();
         public string StateDir;
         public bool Help;
         public SimulatedBoard Board = SimulatedBoard.For(IotyDevice.Core.EspPins.Esp32);
@@ -60,6 +63,16 @@ connect within the timeout, or the settings have problems; 3 (script mode) a wai
                         break;
                     case "--no-web":
                         a.NoWeb = true;
+                        break;
+                    case "--allow-origin":
+                        string origin;
+                        if (!Value(args, ref i, out origin, out error)) return null;
+                        if (WebOrigins.Check(origin) == null)
+                        {
+                            error = "--allow-origin " + origin + ": expected a web page's origin, e.g. https://my-app.example or http://192.168.1.5:3000";
+                            return null;
+                        }
+                        a.AllowedOrigins.Add(WebOrigins.Check(origin));
                         break;
                     case "--settings":
                         if (!Value(args, ref i, out a.SettingsPath, out error)) return null;

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Text;
 using System.Threading;
+using IotyDevice.Core;
 using IotyDevice.Host.Monitor;
 
 namespace IotyDevice.Simulator
@@ -11,7 +12,9 @@ namespace IotyDevice.Simulator
     /// <summary>The simulator's one output: the device's monitor lines (the core prints them through
     /// <see cref="Monitor"/>, a ConsoleMonitor) and the simulator's own lines, marked [sim] or [app], all go
     /// through the same ConsoleMonitor so no line is ever split by another thread's. Everything printed is also
-    /// kept, so a script can wait for a line and a BOOT press can wait until the device reacted.</summary>
+    /// kept, so a script can wait for a line and a BOOT press can wait until the device reacted. [sim] and [app]
+    /// lines carry outside text (client IDs, payloads, topics, library messages): control characters in it are
+    /// replaced as the device replaces them in payloads, so none can forge a line or move the cursor.</summary>
     internal sealed class Terminal
     {
         private readonly LineLog _log;
@@ -26,10 +29,10 @@ namespace IotyDevice.Simulator
         public ConsoleMonitor Monitor { get; private set; }
 
         /// <summary>A simulator line: about the simulation itself, never something a real board would print.</summary>
-        public void Sim(string text) { Monitor.WriteLine("[sim] " + text); }
+        public void Sim(string text) { Monitor.WriteLine("[sim] " + Utf8.Printable(text)); }
 
         /// <summary>What the IoTy App Builder side (the peer client) sees or does.</summary>
-        public void App(string text) { Monitor.WriteLine("[app] " + text); }
+        public void App(string text) { Monitor.WriteLine("[app] " + Utf8.Printable(text)); }
 
         /// <summary>Each completed line, in order, on the thread that printed it (keep handlers short).</summary>
         public event Action<string> LinePrinted

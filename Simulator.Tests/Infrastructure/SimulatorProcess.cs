@@ -81,6 +81,9 @@ public sealed class SimulatorProcess : IDisposable
         get { lock (_gate) return _lines.Where(l => l.Stream == "out").Select(l => l.Line).ToArray(); }
     }
 
+    /// <summary>The simulator's process ID (for its memory in /proc).</summary>
+    public int ProcessId => _process.Id;
+
     public int Count(string fragment) => Lines.Count(l => l.Contains(fragment, StringComparison.Ordinal));
 
     public void Send(string line)

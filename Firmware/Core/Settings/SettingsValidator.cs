@@ -30,19 +30,26 @@ namespace IotyDevice.Core
                 errors.Add("WifiPassword: still the example value; put your WiFi password");
             }
 
-            if (RequireFilled(errors, "BrokerHost", s.BrokerHost, "your broker's host name, e.g. abc123.s1.eu.hivemq.cloud"))
+            if (RequireFilled(errors, "BrokerHost", s.BrokerHost, "your broker's host name, e.g. abc123.s1.eu.hivemq.cloud")
+                && !HasControlCharacter(s.BrokerHost))
             {
                 int at = s.BrokerHost.LastIndexOf('@');
+                bool ipv6 = IsIpv6Literal(s.BrokerHost);
                 if (at >= 0)
                 {
                     // Pasted from a URL with credentials: name only the host part, never echo the rest.
                     errors.Add("BrokerHost: has a user name or password in it (before the @); put only the host name here, \""
                         + HostPart(s.BrokerHost.Substring(at + 1)) + "\", and the credentials in BrokerUsername and BrokerPassword");
                 }
-                else if (s.BrokerHost.IndexOf("://") >= 0 || s.BrokerHost.IndexOf('/') >= 0 || s.BrokerHost.IndexOf(':') >= 0
-                    || s.BrokerHost.IndexOf(' ') >= 0)
+                else if (!ipv6 && (s.BrokerHost.IndexOf("://") >= 0 || s.BrokerHost.IndexOf('/') >= 0 || s.BrokerHost.IndexOf(':') >= 0
+                    || s.BrokerHost.IndexOf(' ') >= 0))
                 {
                     errors.Add("BrokerHost: \"" + s.BrokerHost + "\" is not a bare host name; remove any mqtts://, :port, path or spaces (the port goes in BrokerPort)");
+                }
+                else if (!ipv6 && !IsHostName(s.BrokerHost))
+                {
+                    // It is printed on every connect line and sent to DNS: only what a host name can hold.
+                    errors.Add("BrokerHost: \"" + s.BrokerHost + "\" is not a host name; use letters, digits, dots and dashes only, e.g. abc123.s1.eu.hivemq.cloud, or an IP address");
                 }
             }
 
@@ -82,6 +89,13 @@ namespace IotyDevice.Core
             }
 
             PinErrors(errors, s);
+            ControlCharacterErrors(errors, s);
+            for (int i = 0; i < errors.Count; i++)
+            {
+                // A line quotes what the learner typed: it must print as one line whatever that holds.
+                errors[i] = Utf8.Printable((string)errors[i]);
+            }
+
             return errors;
         }
 
@@ -154,12 +168,82 @@ namespace IotyDevice.Core
             return value == null ? "null" : "\"" + value + "\"";
         }
 
+        /// <summary>Control characters pass unseen through an editor and print raw on every line that shows the
+        /// value (a newline forges a monitor line); topics are checked by <see cref="TopicProblem"/>.</summary>
+        private static void ControlCharacterErrors(ArrayList errors, DeviceSettings s)
+        {
+            string[] names = { "WifiSsid", "WifiPassword", "BrokerHost", "BrokerUsername", "BrokerPassword", "CaCertificate", "ClientIdPrefix", "PublishPayload", "Board" };
+            string[] values = { s.WifiSsid, s.WifiPassword, s.BrokerHost, s.BrokerUsername, s.BrokerPassword, s.CaCertificate, s.ClientIdPrefix, s.PublishPayload, s.Board };
+            for (int i = 0; i < names.Length; i++)
+            {
+                if (values[i] != null && HasControlCharacter(values[i]))
+                {
+                    errors.Add(names[i] + ": " + ControlCharacter);
+                }
+            }
+        }
+
+        private const string ControlCharacter = "contains a control character (a line break, tab, escape or similar); retype the value without it";
+
+        private static bool HasControlCharacter(string text)
+        {
+            for (int i = 0; i < text.Length; i++)
+            {
+                if (Utf8.MustReplace(text[i]))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>A DNS name or an IPv4 address: ASCII letters, digits, dots and dashes.</summary>
+        private static bool IsHostName(string host)
+        {
+            for (int i = 0; i < host.Length; i++)
+            {
+                char c = host[i];
+                if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-'))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>An IPv6 address as text: hex digits, colons (at least two) and dots (an embedded IPv4 address).</summary>
+        private static bool IsIpv6Literal(string host)
+        {
+            int colons = 0;
+            for (int i = 0; i < host.Length; i++)
+            {
+                char c = host[i];
+                if (c == ':')
+                {
+                    colons++;
+                }
+                else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == '.'))
+                {
+                    return false;
+                }
+            }
+
+            return colons >= 2;
+        }
+
         /// <summary>Why a topic is unusable, or null. Filters may hold + (a whole level) and # (the whole last level).</summary>
         public static string TopicProblem(string topic, bool isFilter)
         {
             if (topic.IndexOf('\0') >= 0)
             {
                 return "contains a NUL character";
+            }
+
+            if (HasControlCharacter(topic))
+            {
+                return ControlCharacter;
             }
 
             if (Utf8.Encode(topic).Length > 65535)

@@ -33,7 +33,7 @@ namespace IotyDevice.Core
             for (int i = 0; i < topicChars; i++)
             {
                 char c = topic[i];
-                _chars[n++] = c < 0x20 || c == 0x7F ? Utf8.Replacement : c;
+                _chars[n++] = Utf8.MustReplace(c) ? Utf8.Replacement : c;
             }
 
             if (topicChars < topic.Length)

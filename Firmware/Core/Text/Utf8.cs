@@ -6,6 +6,41 @@ namespace IotyDevice.Core
     {
         public const char Replacement = '\uFFFD';
 
+        /// <summary>Characters never printed as they are: C0 and C1 controls and DEL, which a terminal takes as
+        /// commands (a line break forges a line, ESC and CSI move the cursor), and the bidi overrides and isolates,
+        /// which make the rest of a line read backwards.</summary>
+        public static bool MustReplace(int codePoint)
+        {
+            return codePoint < 0x20 || (codePoint >= 0x7F && codePoint <= 0x9F)
+                || (codePoint >= 0x202A && codePoint <= 0x202E) || (codePoint >= 0x2066 && codePoint <= 0x2069);
+        }
+
+        /// <summary>The text with every <see cref="MustReplace"/> character replaced by U+FFFD, the same
+        /// replacement payloads get; the text itself when there is none (no allocation).</summary>
+        public static string Printable(string text)
+        {
+            if (text == null)
+            {
+                return null;
+            }
+
+            char[] chars = null;
+            for (int i = 0; i < text.Length; i++)
+            {
+                if (MustReplace(text[i]))
+                {
+                    if (chars == null)
+                    {
+                        chars = text.ToCharArray();
+                    }
+
+                    chars[i] = Replacement;
+                }
+            }
+
+            return chars == null ? text : new string(chars);
+        }
+
         /// <summary>Encodes a string; unpaired surrogates become U+FFFD.</summary>
         public static byte[] Encode(string text)
         {
@@ -120,7 +155,7 @@ namespace IotyDevice.Core
                     break;
                 }
 
-                if (cp < 0 || cp < 0x20 || cp == 0x7F)
+                if (cp < 0 || MustReplace(cp))
                 {
                     chars[o++] = Replacement;
                 }

@@ -57,10 +57,7 @@ namespace IotyDevice.Host.Mqtt
             var roots = new X509Certificate2Collection();
             try
             {
-                long bytes = new FileInfo(path).Length; // looked at before it is read, as on the board
-                if (bytes > CaCertificateFile.MaxBytes)
-                    throw new MqttTransportException(TransportFault.Certificate, CaCertificateFile.TooLarge(path, bytes), null);
-                roots.ImportFromPemFile(path);
+                roots.ImportFromPem(ReadBounded(path));
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is CryptographicException)
             {
@@ -69,6 +66,28 @@ namespace IotyDevice.Host.Mqtt
             if (roots.Count == 0)
                 throw new MqttTransportException(TransportFault.Certificate, "CA certificate file " + path + " holds no PEM certificate", null);
             return roots;
+        }
+
+        /// <summary>The file's text, looked at before it is read, as on the board. A FIFO, /dev/zero or another
+        /// device reports size 0 (a FIFO would block the open until a writer comes, /dev/zero never ends), as does
+        /// an empty file, which holds no CA either: refused unopened. The read stops one byte past the limit, so a
+        /// file that grows after the size check is refused too.</summary>
+        private static string ReadBounded(string path)
+        {
+            long bytes = new FileInfo(path).Length;
+            if (bytes == 0)
+                throw new MqttTransportException(TransportFault.Certificate, "CA certificate file " + path + " is not a regular file or is empty: point CaCertificate at your broker's CA (PEM) file", null);
+            if (bytes > CaCertificateFile.MaxBytes)
+                throw new MqttTransportException(TransportFault.Certificate, CaCertificateFile.TooLarge(path, bytes), null);
+            var buffer = new byte[CaCertificateFile.MaxBytes + 1];
+            int read = 0;
+            using (var file = new FileStream(path, FileMode.Open, FileAccess.Read))
+            {
+                for (int n; read < buffer.Length && (n = file.Read(buffer, read, buffer.Length - read)) > 0; ) read += n;
+            }
+            if (read > CaCertificateFile.MaxBytes)
+                throw new MqttTransportException(TransportFault.Certificate, CaCertificateFile.TooLarge(path, read), null);
+            return Encoding.UTF8.GetString(buffer, 0, read);
         }
 
         private static string PathOf(string caCertificate)

@@ -70,23 +70,16 @@ namespace IotyDevice.Host.Settings
             }
             catch (JsonException e)
             {
+                // Only the position: System.Text.Json's message quotes the file from the error on (an unquoted
+                // word quotes the rest of it, BrokerPassword included), and every settings line is also mirrored
+                // to the monitor topic.
                 string at = " at line " + (e.LineNumber + 1) + ", column " + (e.BytePositionInLine + 1);
                 bool wrongType = !string.IsNullOrEmpty(e.Path) && e.Path != "$" && e.Message.Contains("could not be converted");
                 problem = wrongType
-                    ? _path + at + ": " + e.Path.Substring(2) + " has the wrong kind of value (numbers and true/false without quotes, text in quotes). " + FirstLine(e.Message)
-                    : _path + " is not valid JSON" + at + ": fix it there (quotes around names and text, commas between entries, no comments). " + FirstLine(e.Message);
+                    ? _path + at + ": " + e.Path.Substring(2) + " has the wrong kind of value (numbers and true/false without quotes, text in quotes)."
+                    : _path + " is not valid JSON" + at + ": fix it there (quotes around names and text, true, false and null spelt out, commas between entries, no comments).";
                 return null;
             }
-        }
-
-        /// <summary>System.Text.Json appends "Path: ... | LineNumber: ..." to its message; the position is already
-        /// given in the learner's terms, so keep only the first sentence.</summary>
-        private static string FirstLine(string message)
-        {
-            int cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-            if (cut < 0) cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-            string first = cut > 0 ? message.Substring(0, cut) : message;
-            return first.Replace('\n', ' ').Replace('\r', ' ').Trim();
         }
     }
 }

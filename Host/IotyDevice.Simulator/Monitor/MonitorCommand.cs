@@ -186,7 +186,7 @@ namespace IotyDevice.Simulator
 
         public void OnMessage(string topic, byte[] payload, int qos)
         {
-            string text = Encoding.UTF8.GetString(payload).Replace('\r', ' ').Replace('\n', ' ');
+            string text = Encoding.UTF8.GetString(payload);
             string chip = _monitor.ChipIdOf(topic);
             if (chip != null)
             {
@@ -220,11 +220,13 @@ namespace IotyDevice.Simulator
 
         private void Say(string text) { Print("[monitor] " + text); }
 
+        /// <summary>One line: anyone who may publish on the broker can write the monitor topics, so control
+        /// characters are replaced as the device replaces them in payloads.</summary>
         private void Print(string line)
         {
             lock (_gate)
             {
-                _output.WriteLine(line);
+                _output.WriteLine(Utf8.Printable(line));
                 _output.Flush();
             }
         }
