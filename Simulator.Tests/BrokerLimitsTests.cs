@@ -104,7 +104,7 @@ public class BrokerLimitsTests
         broker.Sim.Verify(() =>
         {
             broker.Sim.WaitForLine("[sim] the device is online; running the script", Long);
-            var (peer, result) = AppPeer.TryConnect(broker.Port, "learner", broker.Password, broker.Ca);
+            var (peer, result) = AppPeers.TryConnect(broker.Port, "learner", broker.Password, broker.Ca);
             using (peer)
             {
                 Assert.Equal(MqttClientConnectResultCode.Success, result);
@@ -157,7 +157,7 @@ public class BrokerLimitsTests
         using var broker = new Broker();
         broker.Sim.Verify(() =>
         {
-            var (watcher, result) = AppPeer.TryConnect(broker.Port, "learner", broker.Password, broker.Ca);
+            var (watcher, result) = AppPeers.TryConnect(broker.Port, "learner", broker.Password, broker.Ca);
             using (watcher)
             {
                 Assert.Equal(MqttClientConnectResultCode.Success, result);

@@ -100,12 +100,12 @@ public class OutsideInputTests
             string ca = Path.Combine(state, "ca.pem");
             sim.WaitForLine("[sim] the device is online; running the script", Long);
 
-            var (intruder, refused) = AppPeer.TryConnect(port, "learner", "wrong", ca, "x\nMQTT: connected (forged)\u001b[2J\u0085");
+            var (intruder, refused) = AppPeers.TryConnect(port, "learner", "wrong", ca, "x\nMQTT: connected (forged)\u001b[2J\u0085");
             intruder.Dispose();
             Assert.Equal(MqttClientConnectResultCode.BadUserNameOrPassword, refused);
             sim.WaitForLine("[sim] broker: refused client 'x\uFFFDMQTT: connected (forged)\uFFFD[2J\uFFFD': wrong user name or password", Long);
 
-            var (peer, result) = AppPeer.TryConnect(port, "learner", password, ca);
+            var (peer, result) = AppPeers.TryConnect(port, "learner", password, ca);
             using (peer)
             {
                 Assert.Equal(MqttClientConnectResultCode.Success, result);
@@ -129,7 +129,7 @@ public class OutsideInputTests
         monitor.Verify(() =>
         {
             monitor.WaitForLine("[240ac412abfe] online", Long);
-            var (peer, result) = AppPeer.TryConnect(int.Parse(port, CultureInfo.InvariantCulture), "learner",
+            var (peer, result) = AppPeers.TryConnect(int.Parse(port, CultureInfo.InvariantCulture), "learner",
                 File.ReadAllText(Path.Combine(state, "broker-password.txt")).Trim(), Path.Combine(state, "ca.pem"));
             using (peer)
             {

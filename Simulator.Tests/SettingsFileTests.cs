@@ -127,7 +127,7 @@ public class SettingsFileTests
         File.WriteAllText(settings, good.Replace("{", "{\n  \"KeepAliveSeconds\": tsixty,", StringComparison.Ordinal));
         string[] secrets = { MosquittoBroker.DevicePassword, "wifi-secret-77" };
 
-        using var peer = AppPeer.Connect(broker);
+        using var peer = AppPeers.Connect(broker);
         peer.Subscribe("+/monitor");
         // Interactive, on a terminal (script(1) gives it one): a script run would stop at the settings problem, and
         // the learner's way is to fix the file while the simulator waits.

@@ -172,8 +172,8 @@ namespace IotyDevice.Core
         /// value (a newline forges a monitor line); topics are checked by <see cref="TopicProblem"/>.</summary>
         private static void ControlCharacterErrors(ArrayList errors, DeviceSettings s)
         {
-            string[] names = { "WifiSsid", "WifiPassword", "BrokerHost", "BrokerUsername", "BrokerPassword", "CaCertificate", "ClientIdPrefix", "PublishPayload", "Board" };
-            string[] values = { s.WifiSsid, s.WifiPassword, s.BrokerHost, s.BrokerUsername, s.BrokerPassword, s.CaCertificate, s.ClientIdPrefix, s.PublishPayload, s.Board };
+            string[] names = { "WifiSsid", "WifiPassword", "BrokerHost", "BrokerUsername", "BrokerPassword", "CaCertificate", "ClientIdPrefix", "Chip" };
+            string[] values = { s.WifiSsid, s.WifiPassword, s.BrokerHost, s.BrokerUsername, s.BrokerPassword, s.CaCertificate, s.ClientIdPrefix, s.Chip };
             for (int i = 0; i < names.Length; i++)
             {
                 if (values[i] != null && HasControlCharacter(values[i]))
