@@ -22,7 +22,7 @@ namespace IotyDevice.Firmware
             };
 
             // Run never returns on the device. The lesson (Firmware/Lesson.cs) is the part to change.
-            new Device(ports, new DeviceOptions(), wakeup, new Lesson()).Run();
+            new Device(ports, new DeviceOptions { Runtime = RuntimeInfo.Describe() }, wakeup, new Lesson()).Run();
         }
     }
 }

@@ -29,6 +29,22 @@ public class DeviceTests
     }
 
     [Fact]
+    public void The_runtime_the_board_reports_is_the_line_after_starting()
+    {
+        var rig = new DeviceRig();
+        rig.Options.Runtime = "nanoFramework 1.17.0.32, image ESP32_REV0 (ESP32)";
+        rig.Start();
+        Assert.Equal(new[] { "IotyDevice: starting", "Runtime: nanoFramework 1.17.0.32, image ESP32_REV0 (ESP32)" }, rig.Monitor.Lines.Take(2));
+    }
+
+    [Fact]
+    public void Without_a_runtime_description_no_runtime_line_is_printed()
+    {
+        var rig = new DeviceRig().StartOnline();
+        Assert.DoesNotContain(rig.Monitor.Lines, l => l.StartsWith("Runtime:", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_client_id_prefix_goes_before_the_chip_id()
     {
         var rig = new DeviceRig();

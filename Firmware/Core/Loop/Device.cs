@@ -104,6 +104,7 @@ namespace IotyDevice.Core
         {
             long now = _ports.Clock.NowMs;
             Print("IotyDevice: starting");
+            if (_options.Runtime != null) Print("Runtime: " + _options.Runtime);
             // The settings may name another pin (BootButtonPin); until they are read, BOOT of an ESP32 DevKit.
             OpenButton(DeviceSettings.DefaultBootButtonPin, now);
             TryChipId();
