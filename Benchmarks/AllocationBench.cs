@@ -57,6 +57,7 @@ public static class AllocationBench
     private sealed class FixedSettings : ISettingsSource
     {
         public string Location => "bench settings";
+        public bool HasFile(string path) => true;
         public DeviceSettings Read(out string problem)
         {
             problem = null;

@@ -656,6 +656,26 @@ public class DeviceTests
     }
 
     [Fact]
+    public void A_CaCertificate_file_that_is_not_there_is_one_settings_problem_at_start_not_a_retried_certificate_failure()
+    {
+        var rig = new DeviceRig();
+        rig.Settings.Settings.CaCertificate = @"I:\my-ca.pem";
+        rig.Settings.MissingFiles.Add(@"I:\my-ca.pem");
+        rig.Start();
+        rig.RunUntil(() => false, 30_000);
+
+        Assert.Equal(ConnectionState.SettingsInvalid, rig.Device.State);
+        Assert.Empty(rig.Mqtt.Connects);
+        Assert.Equal(1, rig.Monitor.Count("Settings: 1 problem(s) in settings.json:"));
+        Assert.Equal(1, rig.Monitor.Count(@"  - CaCertificate: no file at I:\my-ca.pem; put your broker's CA (PEM) file there"));
+        Assert.DoesNotContain(rig.Monitor.Lines, l => l.Contains("certificate was not accepted", StringComparison.Ordinal));
+
+        rig.Settings.MissingFiles.Clear(); // deployed: picked up at the next re-read
+        Assert.True(rig.RunUntil(() => rig.Device.State == ConnectionState.Online, 30_000), rig.Monitor.Transcript);
+        Assert.Equal(@"I:\my-ca.pem", rig.Mqtt.Connects[0].CaCertificate);
+    }
+
+    [Fact]
     public void A_missing_settings_file_is_named_with_the_fix_in_the_cores_own_words()
     {
         var rig = new DeviceRig();
