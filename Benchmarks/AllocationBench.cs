@@ -60,6 +60,7 @@ public static class AllocationBench
     {
         public bool Mirror;
         public string Location => "bench settings";
+        public bool HasFile(string path) => true;
         public DeviceSettings Read(out string problem)
         {
             problem = null;

@@ -33,7 +33,7 @@ namespace Board.Tests
             File.WriteAllText(SettingsPath, System.Text.Json.JsonSerializer.Serialize(settings));
 
             var wakeup = new Wakeup();
-            var options = new DeviceOptions { Random = new Random(7) };
+            var options = new DeviceOptions { Random = new Random(7), Runtime = RuntimeInfo.Describe() }; // as Program.cs wires it
             Device = new Device(new DevicePorts
             {
                 Network = new WifiNetwork(wakeup),

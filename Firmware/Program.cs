@@ -9,7 +9,7 @@ namespace IotyDevice.Firmware
         public static void Main()
         {
             Wakeup wakeup = new Wakeup();
-            DeviceOptions options = new DeviceOptions();
+            DeviceOptions options = new DeviceOptions { Runtime = RuntimeInfo.Describe() };
             DevicePorts ports = new DevicePorts
             {
                 Network = new WifiNetwork(wakeup),

@@ -58,6 +58,25 @@ public class MonitorCommandTests
     }
 
     [Fact]
+    public void Against_a_broker_that_is_not_the_simulators_the_monitor_says_so_and_suggests_the_port_the_simulator_printed()
+    {
+        // As when a system Mosquitto holds 8883 and the simulator moved to a free port: same host, someone else's CA.
+        using var broker = new MosquittoBroker(nameof(Against_a_broker_that_is_not_the_simulators_the_monitor_says_so_and_suggests_the_port_the_simulator_printed));
+        using var dir = new TempDir();
+        string state = dir.File("state");
+        using var monitor = SimulatorProcess.Start(dir.Path, "monitor", "--port", broker.Port.ToString(), "--state-dir", state);
+        monitor.Verify(() =>
+        {
+            Assert.Equal(2, monitor.WaitForExit(Long));
+            Assert.Contains(monitor.Lines, l => l.StartsWith("[monitor] MQTT: the broker's certificate was not accepted", StringComparison.Ordinal));
+            Assert.Contains("[monitor] localhost:" + broker.Port + " is not the simulator's broker: its certificate does not chain to "
+                + Path.Combine(state, "ca.pem") + ". The simulator prints its port (\"[sim] embedded broker: mqtts://localhost:<port>\"): run the monitor with --port <port>",
+                monitor.Lines);
+            Assert.DoesNotContain(monitor.Lines, l => l.Contains("is the simulator running?", StringComparison.Ordinal));
+        }, () => broker.LogText());
+    }
+
+    [Fact]
     public void On_the_embedded_broker_the_monitor_of_one_board_follows_it_online_and_offline()
     {
         using var dir = new TempDir();

@@ -10,6 +10,16 @@ namespace Board.Tests.Adapters
     public sealed class DeviceOnModelTests
     {
         [Fact]
+        public void The_second_line_names_the_runtime_version_and_the_image_the_board_reports()
+        {
+            BoardModels.Reset();
+            using var board = new BoardRig();
+
+            Assert.Equal("IotyDevice: starting", board.Monitor.All[0]);
+            Assert.Equal("Runtime: nanoFramework 1.17.0.32, image ESP32_REV0 (ESP32)", board.Monitor.All[1]);
+        }
+
+        [Fact]
         public void A_day_of_retries_without_the_access_point_makes_one_wifi_adapter_one_flash_write_and_names_the_networks_in_range()
         {
             BoardModels.Reset();

@@ -63,3 +63,17 @@ namespace System.Threading
         }
     }
 }
+
+namespace nanoFramework.Runtime.Native
+{
+    /// <summary>What the image says about itself (nanoFramework.Runtime.Native v1.7.11, SystemInfo.cs lines 25-97:
+    /// Version, TargetName and Platform, read natively from the image's build). The model is a classic ESP32 image.</summary>
+    public static class SystemInfo
+    {
+        public static System.Version Version { get { return new System.Version(1, 17, 0, 32); } }
+
+        public static string TargetName { get { return "ESP32_REV0"; } }
+
+        public static string Platform { get { return "ESP32"; } }
+    }
+}

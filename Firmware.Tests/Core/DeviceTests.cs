@@ -29,6 +29,22 @@ public class DeviceTests
     }
 
     [Fact]
+    public void The_runtime_the_board_reports_is_the_line_after_starting()
+    {
+        var rig = new DeviceRig();
+        rig.Options.Runtime = "nanoFramework 1.17.0.32, image ESP32_REV0 (ESP32)";
+        rig.Start();
+        Assert.Equal(new[] { "IotyDevice: starting", "Runtime: nanoFramework 1.17.0.32, image ESP32_REV0 (ESP32)" }, rig.Monitor.Lines.Take(2));
+    }
+
+    [Fact]
+    public void Without_a_runtime_description_no_runtime_line_is_printed()
+    {
+        var rig = new DeviceRig().StartOnline();
+        Assert.DoesNotContain(rig.Monitor.Lines, l => l.StartsWith("Runtime:", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_client_id_prefix_goes_before_the_chip_id()
     {
         var rig = new DeviceRig();
@@ -651,6 +667,26 @@ public class DeviceTests
         rig.Settings.Problem = null;
         Assert.True(rig.RunUntil(() => rig.Device.State == ConnectionState.Online, 30_000));
         Assert.Contains("Settings: OK now", rig.Monitor.Lines);
+    }
+
+    [Fact]
+    public void A_CaCertificate_file_that_is_not_there_is_one_settings_problem_at_start_not_a_retried_certificate_failure()
+    {
+        var rig = new DeviceRig();
+        rig.Settings.Settings.CaCertificate = @"I:\my-ca.pem";
+        rig.Settings.MissingFiles.Add(@"I:\my-ca.pem");
+        rig.Start();
+        rig.RunUntil(() => false, 30_000);
+
+        Assert.Equal(ConnectionState.SettingsInvalid, rig.Device.State);
+        Assert.Empty(rig.Mqtt.Connects);
+        Assert.Equal(1, rig.Monitor.Count("Settings: 1 problem(s) in settings.json:"));
+        Assert.Equal(1, rig.Monitor.Count(@"  - CaCertificate: no file at I:\my-ca.pem; put your broker's CA (PEM) file there"));
+        Assert.DoesNotContain(rig.Monitor.Lines, l => l.Contains("certificate was not accepted", StringComparison.Ordinal));
+
+        rig.Settings.MissingFiles.Clear(); // deployed: picked up at the next re-read
+        Assert.True(rig.RunUntil(() => rig.Device.State == ConnectionState.Online, 30_000), rig.Monitor.Transcript);
+        Assert.Equal(@"I:\my-ca.pem", rig.Mqtt.Connects[0].CaCertificate);
     }
 
     [Fact]

@@ -12,6 +12,11 @@ public sealed class FakeSettings : ISettingsSource
 
     public string Location => "settings.json";
 
+    /// <summary>Files a setting may name that are not there (e.g. a CaCertificate path never deployed).</summary>
+    public HashSet<string> MissingFiles { get; } = new();
+
+    public bool HasFile(string path) => !MissingFiles.Contains(path);
+
     public DeviceSettings Read(out string problem)
     {
         Reads++;

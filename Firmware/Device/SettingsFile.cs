@@ -18,6 +18,11 @@ namespace IotyDevice.Firmware
 
         public string Location { get { return _path; } }
 
+        public bool HasFile(string path)
+        {
+            return File.Exists(path);
+        }
+
         public DeviceSettings Read(out string problem)
         {
             problem = null;

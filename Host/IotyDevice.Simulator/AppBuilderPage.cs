@@ -72,6 +72,9 @@ namespace IotyDevice.Simulator
             app.MapGet("/", context => Resource(context, "index.html", "text/html; charset=utf-8"));
             app.MapGet("/app.js", context => Resource(context, "app.js", "text/javascript; charset=utf-8"));
             app.MapGet("/app.css", context => Resource(context, "app.css", "text/css; charset=utf-8"));
+            // The page links the icon; /favicon.ico is where browsers (and other clients) look without a link.
+            app.MapGet("/favicon.svg", context => Resource(context, "favicon.svg", "image/svg+xml"));
+            app.MapGet("/favicon.ico", context => Resource(context, "favicon.svg", "image/svg+xml"));
             app.MapGet("/events", context => Events(context, stopping));
             app.MapPost("/api/publish", context => Post(context, body =>
             {

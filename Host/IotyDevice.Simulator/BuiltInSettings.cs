@@ -21,6 +21,8 @@ namespace IotyDevice.Simulator
 
         public string Location { get { return "the simulator's built-in settings"; } }
 
+        public bool HasFile(string path) { return System.IO.File.Exists(path); }
+
         public DeviceSettings Read(out string problem)
         {
             problem = null;

@@ -14,6 +14,7 @@ namespace IotyDevice.Simulator
     internal sealed class EmbeddedBroker : IDisposable
     {
         public const int DefaultPort = 8883;
+        private const string OverWebSockets = "ioty-over-websockets";
 
         /// <summary>How long a client may take to send its CONNECT (the TLS handshake has as long before it).</summary>
         public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
@@ -68,9 +69,28 @@ namespace IotyDevice.Simulator
                     e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
                     say("broker: refused client '" + e.ClientId + "': wrong user name or password");
                 }
+                // The board's way in is TLS; the only plain one is /mqtt on the web server: a browser's App Builder.
+                e.SessionItems[OverWebSockets] = !e.IsSecureConnection;
+                return Task.CompletedTask;
+            };
+            // Arrivals and departures over WebSockets, so "the page never reached the broker" reads differently from
+            // "it reached it with a wrong password" (the line above).
+            server.ClientConnectedAsync += e =>
+            {
+                if (IsOverWebSockets(e.SessionItems)) say("App Builder " + e.ClientId + " connected over WebSockets");
+                return Task.CompletedTask;
+            };
+            server.ClientDisconnectedAsync += e =>
+            {
+                if (IsOverWebSockets(e.SessionItems)) say("App Builder " + e.ClientId + " disconnected from WebSockets");
                 return Task.CompletedTask;
             };
             return server;
+        }
+
+        private static bool IsOverWebSockets(System.Collections.IDictionary items)
+        {
+            return items != null && items[OverWebSockets] is bool webSockets && webSockets;
         }
 
         public void Dispose()

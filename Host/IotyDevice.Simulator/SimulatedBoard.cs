@@ -44,6 +44,15 @@ namespace IotyDevice.Simulator
             return null;
         }
 
+        /// <summary>This board with the status light on <paramref name="pin"/> (--status-led), or none for -1: the pin
+        /// is then free for the lesson's board.DigitalWrite, as with "StatusLedPin": -1 in settings.json.</summary>
+        public SimulatedBoard WithStatusLed(int pin)
+        {
+            return new SimulatedBoard(Chip, Image, pin, pin == DeviceSettings.NoStatusLed
+                ? "no status light (--status-led -1)"
+                : "status light GPIO" + pin.ToString() + " (--status-led)");
+        }
+
         /// <summary>The [sim] line that introduces the board.</summary>
         public string Line(byte[] mac)
         {

@@ -26,6 +26,8 @@ namespace IotyDevice.Simulator
                        repository, or ~/.iotydevice-simulator)
   --board <chip>       esp32 (default), esp32s3 or esp32c3: the board the simulator says it is, with its image
                        and pins (the built-in settings use that board's BOOT and LED pins); the core is the same
+  --status-led <pin>   the built-in settings' StatusLedPin instead of the board's LED (-1: none), e.g. -1 to let
+                       a lesson switch GPIO2 with board.DigitalWrite (the status light owns its pin)
   --help               this text
   monitor [--help]     instead: watch the boards' monitor lines over MQTT (see monitor --help)
 
@@ -43,6 +45,8 @@ connect within the timeout, or the settings have problems; 3 (script mode) a wai
         public string StateDir;
         public bool Help;
         public SimulatedBoard Board = SimulatedBoard.For(IotyDevice.Core.EspPins.Esp32);
+        public bool StatusLedGiven;
+        public int StatusLedPin;
 
         /// <summary>Parses; returns null and sets <paramref name="error"/> when the command line is wrong.</summary>
         public static SimulatorArgs Parse(string[] args, out string error)
@@ -90,6 +94,16 @@ connect within the timeout, or the settings have problems; 3 (script mode) a wai
                             return null;
                         }
                         break;
+                    case "--status-led":
+                        string pin;
+                        if (!Value(args, ref i, out pin, out error)) return null;
+                        if (!int.TryParse(pin, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out a.StatusLedPin) || a.StatusLedPin < -1)
+                        {
+                            error = "--status-led " + pin + ": expected a GPIO number, or -1 for no status light";
+                            return null;
+                        }
+                        a.StatusLedGiven = true;
+                        break;
                     case "--timeout":
                     case "--port":
                     case "--web-port":
@@ -116,6 +130,9 @@ connect within the timeout, or the settings have problems; 3 (script mode) a wai
                 }
             }
             error = BrokerChoiceError(a.SettingsPath, a.PortGiven, a.StateDir);
+            if (error == null && a.SettingsPath != null && a.StatusLedGiven)
+                error = "--status-led is for the built-in settings; with --settings set StatusLedPin in the file";
+            if (error == null && a.StatusLedGiven) a.Board = a.Board.WithStatusLed(a.StatusLedPin);
             return error == null ? a : null;
         }
 

@@ -78,6 +78,7 @@ namespace IotyDevice.Core
         {
             long now = _ports.Clock.NowMs;
             _mirror.WriteLine("IotyDevice: starting");
+            if (_options.Runtime != null) _mirror.WriteLine("Runtime: " + _options.Runtime);
             // The settings may name another pin (BootButtonPin); until they are read, BOOT of an ESP32 DevKit.
             _presses.Open(DeviceSettings.DefaultBootButtonPin, now);
             _presence.TryChipId();

@@ -63,6 +63,10 @@ namespace IotyDevice.Core
         /// <summary>A lesson method (Firmware/Lesson.cs) running this long holds up the loop noticeably: it is named.</summary>
         public int SlowLessonMs = 1000;
 
+        /// <summary>The runtime the board runs (image version and target), printed once at start as
+        /// "Runtime: ..." so a question about a board starts with it; null prints nothing (the simulator).</summary>
+        public string Runtime;
+
         /// <summary>The jitter source; null seeds one from the clock.</summary>
         public Random Random;
     }

@@ -8,6 +8,22 @@ namespace IotyDevice.Core
     {
         public const int MaxBytes = 16 * 1024;
 
+        /// <summary>Whether the CaCertificate setting names a file (not the built-in CA, the device store or nothing).</summary>
+        public static bool IsFile(string setting)
+        {
+            return setting != null && setting.Length > 0 && setting != DeviceSettings.BuiltInIsrgRootX1
+                && setting != DeviceSettings.DeviceCaStore;
+        }
+
+        /// <summary>The settings problem for a CaCertificate file that is not there: a wrong path or a file never
+        /// deployed, which no retry of the connection can mend.</summary>
+        public static string Missing(string path)
+        {
+            return "CaCertificate: no file at " + path + "; put your broker's CA (PEM) file there (on the board: "
+                + "nanoff --filedeployment deploy.json; on a PC the path is relative to where you run the command) "
+                + "or correct the path";
+        }
+
         /// <summary>The refusal, for the adapter's certificate fault.</summary>
         public static string TooLarge(string path, long bytes)
         {

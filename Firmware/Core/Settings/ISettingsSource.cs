@@ -11,5 +11,9 @@ namespace IotyDevice.Core
         /// null when there is no file at <see cref="Location"/> (the core words that line, the same everywhere).
         /// Never throws.</summary>
         DeviceSettings Read(out string problem);
+
+        /// <summary>Whether there is a file at <paramref name="path"/> (a setting's file, e.g. CaCertificate's), where
+        /// the transport will look for it. The core turns a missing one into a settings problem at start.</summary>
+        bool HasFile(string path);
     }
 }

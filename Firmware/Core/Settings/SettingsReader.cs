@@ -94,6 +94,11 @@ namespace IotyDevice.Core
             }
 
             ArrayList errors = SettingsValidator.Validate(settings);
+            if (CaCertificateFile.IsFile(settings.CaCertificate) && !source.HasFile(settings.CaCertificate))
+            {
+                errors.Add(CaCertificateFile.Missing(settings.CaCertificate));
+            }
+
             if (errors.Count == 0)
             {
                 report = null;

@@ -32,6 +32,9 @@ namespace IotyDevice.Host.Settings
 
         public string Location { get { return _path; } }
 
+        /// <summary>A relative path is the working directory's, as the transport (CaTrust) reads it.</summary>
+        public bool HasFile(string path) { return File.Exists(path); }
+
         public DeviceSettings Read(out string problem)
         {
             string text;

@@ -32,6 +32,7 @@ namespace IotyDevice.Simulator
         private BoardTopic _monitor;
         private BoardTopic _status;
         private int _connection;
+        private bool _certificateRefused;
 
         private MonitorCommand(MonitorArgs args, TextWriter output)
         {
@@ -81,7 +82,7 @@ namespace IotyDevice.Simulator
                 if (failure != null)
                 {
                     Say(failure);
-                    if (_args.SettingsPath == null) Say("is the simulator running? dotnet run --project Host/IotyDevice.Simulator");
+                    if (_args.SettingsPath == null) Say(_certificateRefused ? NotTheSimulator(s) : "is the simulator running? dotnet run --project Host/IotyDevice.Simulator");
                     return ExitCannotWatch;
                 }
                 Say("watching " + s.BrokerHost + ":" + s.BrokerPort + " as " + _clientId + ": " + What() + "; Ctrl+C stops");
@@ -160,6 +161,7 @@ namespace IotyDevice.Simulator
             }
             catch (MqttTransportException e)
             {
+                _certificateRefused = e.Fault == TransportFault.Certificate;
                 return FailureText.ForFault(e, s.BrokerHost, s.BrokerPort);
             }
             if (!result.IsAccepted) return FailureText.ForRefusal(result.Code);
@@ -175,6 +177,15 @@ namespace IotyDevice.Simulator
                 return "MQTT: " + e.Message;
             }
             return null;
+        }
+
+        /// <summary>The hint when, without --settings, the broker on the port is someone else's (a system Mosquitto
+        /// on 8883): the simulator then moved to a free port and printed it.</summary>
+        private static string NotTheSimulator(DeviceSettings s)
+        {
+            return "localhost:" + s.BrokerPort + " is not the simulator's broker: its certificate does not chain to "
+                + s.CaCertificate + ". The simulator prints its port (\"[sim] embedded broker: mqtts://localhost:<port>\"): "
+                + "run the monitor with --port <port>";
         }
 
         private string What()
