@@ -58,7 +58,7 @@ public class ReadmeBoardsTests
     }
 
     private const string Table = """
-        | board | `Board` | image | BOOT → `BootButtonPin` | LED → `StatusLedPin` |
+        | board | `Chip` | image | BOOT → `BootButtonPin` | LED → `StatusLedPin` |
         |---|---|---|---|---|
         | DevKit V1 | `esp32` | `ESP32_REV0` | GPIO0 → `0` | blue LED on GPIO2 → `2` |
         | S3 DevKitC | `esp32s3` | `ESP32_S3_OCTAL` | GPIO0 → `0` | RGB → `-1`, or a plain LED on a free pin |
@@ -74,8 +74,8 @@ public class ReadmeBoardsTests
 
     [Theory]
     [InlineData("GPIO9 → `9`", "GPIO0 → `0`", "C3 SuperMini: BOOT is `0`, but on an ESP32-C3 it is GPIO9")]
-    [InlineData("`esp32s3`", "`esp32s2`", "S3 DevKitC: `Board` is `esp32s2`")]
-    [InlineData("`esp32s3`", "`esp32`", "no row for `Board` `esp32s3`")]
+    [InlineData("`esp32s3`", "`esp32s2`", "S3 DevKitC: `Chip` is `esp32s2`")]
+    [InlineData("`esp32s3`", "`esp32`", "no row for `Chip` `esp32s3`")]
     [InlineData("GPIO2 → `2`", "GPIO34 → `34`", "DevKit V1: the firmware says \"StatusLedPin: GPIO34 is input-only")]
     [InlineData("GPIO2 → `2`", "GPIO12 → `12`", "DevKit V1: the firmware says \"StatusLedPin: GPIO12 is a strapping pin")]
     [InlineData("GPIO8 → `8`", "GPIO13 → `13`", "C3 SuperMini: the firmware says \"StatusLedPin: GPIO13 is wired to the")]

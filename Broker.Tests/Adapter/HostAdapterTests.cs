@@ -46,9 +46,9 @@ public sealed class HostAdapterTests
         Assert.Contains("line 3", problem);
         Assert.Contains("column", problem);
         Assert.DoesNotContain("\n", problem);
-        // Numbers in quotes are read, as nanoFramework.Json reads them; true/false in quotes are not, on either.
-        Assert.Null(SettingsWith("{ \"PublishRetain\": \"true\" }").Read(out problem));
-        Assert.Contains("PublishRetain", problem);
+        // Numbers in quotes are read, as nanoFramework.Json reads them; words in place of a number are not, on either.
+        Assert.Null(SettingsWith("{ \"BrokerPort\": \"eighty\" }").Read(out problem));
+        Assert.Contains("BrokerPort", problem);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ namespace IotyDevice
     {
         private readonly List<int> _sizes = new List<int>();
 
-        public string[] Topics(DeviceSettings settings)
+        public string[] Topics()
         {
             return new string[] { "topic1" };
         }
