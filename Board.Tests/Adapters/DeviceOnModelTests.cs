@@ -10,6 +10,24 @@ namespace Board.Tests.Adapters
     public sealed class DeviceOnModelTests
     {
         [Fact]
+        public void A_200_KB_qos1_message_is_withheld_by_the_broker_and_the_board_stays_connected_and_prints_the_next()
+        {
+            BoardModels.Reset();
+            BoardMemory.FreeBytes = 60 * 1024; // a board without PSRAM: the 200 KB packet could never be received
+            using var board = new BoardRig();
+            board.Run(20000, () => board.Monitor.Count("MQTT: subscribed to topic1") > 0);
+
+            BoardModels.Broker.Send("topic1", new byte[200 * 1024], 1);
+            BoardModels.Broker.Send("topic1", "after", 1);
+            board.Run(5000, () => board.Monitor.Count("Received on topic1: after") > 0);
+
+            Assert.Equal(1, BoardModels.Broker.Withheld);
+            Assert.Equal(1, board.Monitor.Count("Received on topic1: after"));
+            Assert.Equal(ConnectionState.Online, board.Device.State);
+            Assert.Equal(1, BoardModels.Broker.Connects);
+        }
+
+        [Fact]
         public void The_second_line_names_the_runtime_version_and_the_image_the_board_reports()
         {
             BoardModels.Reset();

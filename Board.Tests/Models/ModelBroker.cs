@@ -57,9 +57,23 @@ namespace Board.Models
             public string Text => Encoding.UTF8.GetString(Payload);
         }
 
-        /// <summary>The broker sends a PUBLISH to the device (a message from another client on a subscribed topic).</summary>
+        /// <summary>Messages not sent to the device because they exceed the Maximum Packet Size of its CONNECT.</summary>
+        public int Withheld;
+
+        /// <summary>The broker sends a PUBLISH to the device (a message from another client on a subscribed topic). A
+        /// server never sends a client a packet larger than the Maximum Packet Size the client's MQTT 5 CONNECT gave
+        /// (MQTT 5.0 §3.1.2.11.4; Mosquitto drops such a message for that client), so it is withheld.</summary>
         public void Send(string topic, byte[] payload, int qos, bool retain = false)
         {
+            uint limit = Client == null ? 0 : Client.ConnectedMaximumPacketSize;
+            // fixed header (≤ 5), topic length and topic, packet id for QoS > 0, properties length, payload
+            long size = 5 + 2 + Encoding.UTF8.GetByteCount(topic) + (qos > 0 ? 2 : 0) + 1 + payload.Length;
+            if (limit > 0 && size > limit)
+            {
+                Withheld++;
+                return;
+            }
+
             Client?.FromBroker(new Packet { Kind = PacketKind.Publish, Topic = topic, Payload = payload, Qos = qos, Retain = retain, MessageId = NextId() });
         }
 

@@ -78,6 +78,10 @@ namespace nanoFramework.M2Mqtt
 
         public uint MaximumPacketSize { get; set; }
 
+        /// <summary>The Maximum Packet Size the last CONNECT carried (0: none). MqttMsgConnect writes its properties,
+        /// this one included, only for ProtocolVersion Version_5 (M2Mqtt/Messages/MqttMsgConnect.cs GetBytes).</summary>
+        internal uint ConnectedMaximumPacketSize { get; private set; }
+
         /// <summary>PUBLISH and SUBSCRIBE packets this client handed to the link, retries included.</summary>
         public int PacketsSent { get; private set; }
 
@@ -101,6 +105,7 @@ namespace nanoFramework.M2Mqtt
             bool willFlag, string willTopic, string willMessage, bool cleanSession, ushort keepAlivePeriod)
         {
             _broker.Connects++;
+            ConnectedMaximumPacketSize = ProtocolVersion == MqttProtocolVersion.Version_5 ? MaximumPacketSize : 0;
             BoardTime.Blocked(_broker.HandshakeMs);
             if (_broker.HandshakeFailure != null)
             {
