@@ -118,6 +118,24 @@ public class MonitorMirrorTests
     }
 
     [Fact]
+    public void After_a_long_quiet_spell_a_flood_still_gets_only_one_ring_of_burst()
+    {
+        var bench = new Bench();
+        bench.Clock.Advance(60_000); // quiet for a minute: 600 intervals, but the burst stays one ring
+        for (int i = 1; i <= 4; i++) bench.Mirror.WriteLine("line " + i);
+        bench.Mirror.Pump(bench.Mqtt);
+        Assert.Equal(4, bench.Sent.Length);
+
+        for (int i = 5; i <= 8; i++) bench.Mirror.WriteLine("line " + i);
+        bench.Mirror.Pump(bench.Mqtt);
+        Assert.Equal(4, bench.Sent.Length);
+        bench.Clock.Advance(100);
+        bench.Mirror.Pump(bench.Mqtt);
+        Assert.Equal("line 5", bench.Sent.Last());
+        Assert.Equal(3, bench.Mirror.Waiting);
+    }
+
+    [Fact]
     public void A_flood_on_topic1_is_not_a_flood_on_the_monitor_topic()
     {
         var rig = MirroredRig().StartOnline();

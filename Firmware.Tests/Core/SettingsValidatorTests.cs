@@ -111,6 +111,17 @@ public class SettingsValidatorTests
     }
 
     [Theory]
+    [InlineData("mqtts://learner:s3cret@Pa55@abc.hivemq.cloud:8883")]
+    [InlineData("learner:s3cret@Pa55@abc.hivemq.cloud")]
+    public void A_url_whose_password_holds_an_at_sign_is_refused_without_echoing_any_part_of_it(string host)
+    {
+        string problem = Assert.Single(Problems(s => s.BrokerHost = host));
+        Assert.DoesNotContain("s3cret", problem);
+        Assert.DoesNotContain("Pa55", problem);
+        Assert.Contains("\"abc.hivemq.cloud\"", problem);
+    }
+
+    [Theory]
     [InlineData("abc.hivemq.cloud?x=1")]
     [InlineData("abc!hivemq.cloud")]
     [InlineData("abc_hivemq.cloud")]
