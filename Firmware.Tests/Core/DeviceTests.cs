@@ -658,6 +658,19 @@ public class DeviceTests
     }
 
     [Fact]
+    public void Invalid_settings_are_re_read_every_10_s_across_the_tick_counter_wrap()
+    {
+        var rig = new DeviceRig();
+        rig.Settings.Settings.BrokerPort = 70000;
+        rig.Clock.NowMs = long.MaxValue - 500; // the first re-read is due 9.5 s after the wrap
+        rig.Start();
+        rig.RunUntil(() => false, 60_000);
+
+        Assert.Equal(ConnectionState.SettingsInvalid, rig.Device.State);
+        Assert.InRange(rig.Settings.Reads, 5, 8); // not in a hot loop once the counter has wrapped
+    }
+
+    [Fact]
     public void Fixed_settings_are_picked_up_without_a_reset()
     {
         var rig = new DeviceRig();
