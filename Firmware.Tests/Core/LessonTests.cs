@@ -128,6 +128,17 @@ public class LessonTests
         Assert.DoesNotContain(rig.Monitor.Lines, l => l.Contains(" took "));
     }
 
+    [Fact]
+    public void A_lesson_taking_exactly_the_slow_limit_is_called_slow()
+    {
+        var lesson = new Slow { TookMs = new DeviceOptions().SlowLessonMs };
+        var rig = Online(lesson);
+        lesson.Clock = rig.Clock;
+        rig.Receive("topic1", "just too slow");
+        rig.Device.Step();
+        Assert.Equal(1, rig.Monitor.Count("Lesson: OnMessage took 1.0 s"));
+    }
+
     private sealed class BadTopics : ILesson
     {
         public string[] Topics() => new[] { "topic1", "class/#/desk" };
