@@ -658,6 +658,18 @@ public class DeviceTests
     }
 
     [Fact]
+    public void Invalid_settings_end_with_one_line_saying_they_are_picked_up_once_fixed()
+    {
+        var rig = new DeviceRig();
+        rig.Settings.Settings.BrokerPort = 70000;
+        rig.Start();
+        rig.RunUntil(() => false, 35_000);
+
+        Assert.Equal(1, rig.Monitor.Count("Settings: waiting; fix them and the device picks them up within 10.0 s"));
+        Assert.Equal("Settings: waiting; fix them and the device picks them up within 10.0 s", rig.Monitor.Lines.Last());
+    }
+
+    [Fact]
     public void Invalid_settings_are_re_read_every_10_s_across_the_tick_counter_wrap()
     {
         var rig = new DeviceRig();
@@ -746,6 +758,19 @@ public class DeviceTests
         rig.Network.MacAddress = new byte[] { 1, 2, 3, 4, 5, 6 };
         Assert.True(rig.RunUntil(() => rig.Device.State == ConnectionState.Online));
         Assert.Equal("010203040506", rig.Mqtt.Connects[0].ClientId);
+    }
+
+    [Fact]
+    public void A_mac_of_the_wrong_length_counts_as_unknown_and_is_named_once()
+    {
+        var rig = new DeviceRig();
+        rig.Network.MacAddress = new byte[] { 1, 2, 3, 4, 5 };
+        rig.Start();
+        rig.RunUntil(() => false, 5_000);
+
+        Assert.Empty(rig.Mqtt.Connects);
+        Assert.Equal(0, rig.Monitor.Count("Chip ID:"));
+        Assert.Equal(1, rig.Monitor.Count("MQTT: the WiFi MAC address (the chip ID) is unknown; is this an ESP32 with WiFi?"));
     }
 
     [Fact]

@@ -409,6 +409,29 @@ public class BoardTests
         Assert.Contains("is not an MQTT QoS; use 0, 1 or 2", e.Message);
     }
 
+    private sealed class Captured : ILessonPublisher
+    {
+        public List<int> Qos { get; } = new();
+        public void Publish(string topic, byte[] payload, string text, int qos, bool retain) => Qos.Add(qos);
+    }
+
+    [Fact]
+    public void Qos_0_and_2_the_ends_of_the_range_are_published_as_asked()
+    {
+        var captured = new Captured();
+        var board = new Board(new RecordingMonitor(), new MessageLine(200), captured, null);
+        board.Publish("topic2", "hello", 0, false);
+        board.Publish("topic2", new byte[] { 1 }, 2, false);
+        Assert.Equal(new[] { 0, 2 }, captured.Qos);
+    }
+
+    [Fact]
+    public void A_negative_pin_is_refused_naming_a_gpio_to_use()
+    {
+        var e = Assert.Throws<ArgumentException>(() => NewBoard().DigitalWrite(-1, true));
+        Assert.Equal("DigitalWrite: pin -1 does not exist; use a GPIO number such as 4", e.Message);
+    }
+
     [Fact]
     public void The_settings_a_lesson_reads_carry_no_password()
     {

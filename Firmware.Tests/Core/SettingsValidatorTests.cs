@@ -186,6 +186,41 @@ public class SettingsValidatorTests
         Assert.StartsWith("WifiPassword:", Assert.Single(Problems(s => s.WifiPassword = password)));
     }
 
+    public static TheoryData<string, Action<DeviceSettings>> EachLimitsLastAcceptedValue => new()
+    {
+        { "WifiPassword of 8", s => s.WifiPassword = new string('p', 8) },
+        { "WifiPassword of 63", s => s.WifiPassword = new string('p', 63) },
+        { "BrokerPort 1", s => s.BrokerPort = 1 },
+        { "BrokerPort 65535", s => s.BrokerPort = 65535 },
+        { "KeepAliveSeconds 10", s => s.KeepAliveSeconds = 10 },
+        { "KeepAliveSeconds 1200", s => s.KeepAliveSeconds = 1200 },
+        { "ClientIdPrefix of 11", s => s.ClientIdPrefix = new string('c', 11) },
+    };
+
+    [Theory]
+    [MemberData(nameof(EachLimitsLastAcceptedValue))]
+    public void Each_limit_accepts_its_edge_value(string what, Action<DeviceSettings> change)
+    {
+        Assert.True(Problems(change).Count == 0, what);
+    }
+
+    public static TheoryData<string, Action<DeviceSettings>> OnePastEachLimit => new()
+    {
+        { "WifiPassword:", s => s.WifiPassword = new string('p', 7) },
+        { "WifiPassword:", s => s.WifiPassword = new string('p', 64) },
+        { "BrokerPort:", s => s.BrokerPort = 65536 },
+        { "KeepAliveSeconds:", s => s.KeepAliveSeconds = 9 },
+        { "KeepAliveSeconds:", s => s.KeepAliveSeconds = 1201 },
+        { "ClientIdPrefix:", s => s.ClientIdPrefix = new string('c', 12) },
+    };
+
+    [Theory]
+    [MemberData(nameof(OnePastEachLimit))]
+    public void One_past_each_limit_is_refused_naming_the_setting(string setting, Action<DeviceSettings> change)
+    {
+        Assert.StartsWith(setting, Assert.Single(Problems(change)));
+    }
+
     [Fact]
     public void An_open_network_has_an_empty_password()
     {
