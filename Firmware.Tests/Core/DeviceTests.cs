@@ -138,6 +138,19 @@ public class DeviceTests
         Assert.Single(rig.Mqtt.PublishedTexts("topic2"));
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    public void A_null_or_empty_status_topic_turns_availability_off(string statusTopic)
+    {
+        var rig = new DeviceRig();
+        rig.Settings.Settings.StatusTopic = statusTopic;
+        rig.StartOnline();
+
+        Assert.Null(rig.Mqtt.Connects[0].WillTopic);
+        Assert.Empty(rig.Mqtt.Publishes);
+    }
+
     [Fact]
     public void A_press_while_offline_is_kept_once_and_sent_after_connecting()
     {
@@ -848,5 +861,8 @@ public class DeviceTests
         device.Stop();
         Assert.True(thread.Join(5_000), "Run did not return after Stop");
         Assert.Equal("offline", rig.Mqtt.PublishedTexts(ChipIdOfFakeMac + "/status").Last());
+        // Retained at QoS 1, like "online": a subscriber arriving later must read offline, not the last online.
+        var offline = rig.Mqtt.Publishes.Last(p => p.Topic == ChipIdOfFakeMac + "/status");
+        Assert.Equal((1, true), (offline.Qos, offline.Retain));
     }
 }
