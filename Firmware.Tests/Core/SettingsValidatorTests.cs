@@ -195,6 +195,7 @@ public class SettingsValidatorTests
         { "KeepAliveSeconds 10", s => s.KeepAliveSeconds = 10 },
         { "KeepAliveSeconds 1200", s => s.KeepAliveSeconds = 1200 },
         { "ClientIdPrefix of 11", s => s.ClientIdPrefix = new string('c', 11) },
+        { "WifiSsid of 32 UTF-8 bytes", s => s.WifiSsid = new string('é', 16) },
     };
 
     [Theory]
@@ -212,6 +213,7 @@ public class SettingsValidatorTests
         { "KeepAliveSeconds:", s => s.KeepAliveSeconds = 9 },
         { "KeepAliveSeconds:", s => s.KeepAliveSeconds = 1201 },
         { "ClientIdPrefix:", s => s.ClientIdPrefix = new string('c', 12) },
+        { "WifiSsid:", s => s.WifiSsid = new string('é', 16) + "a" }, // 17 characters, 33 bytes
     };
 
     [Theory]
@@ -219,6 +221,13 @@ public class SettingsValidatorTests
     public void One_past_each_limit_is_refused_naming_the_setting(string setting, Action<DeviceSettings> change)
     {
         Assert.StartsWith(setting, Assert.Single(Problems(change)));
+    }
+
+    [Fact]
+    public void The_example_wifi_password_is_refused_as_not_filled_in()
+    {
+        string problem = Assert.Single(Problems(s => s.WifiPassword = "<your WiFi password>"));
+        Assert.Equal("WifiPassword: still the example value; put your WiFi password", problem);
     }
 
     [Fact]
