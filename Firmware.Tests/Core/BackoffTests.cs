@@ -28,6 +28,22 @@ public class BackoffTests
         Assert.InRange(backoff.NextDelayMs(), 6_000, 60_000);
     }
 
+    /// <summary>Always draws the top (or the bottom) of the range asked for.</summary>
+    private sealed class Extreme(bool top) : Random
+    {
+        public override int Next(int maxValue) => top ? maxValue - 1 : 0;
+    }
+
+    [Fact]
+    public void The_jitter_reaches_both_ends_of_its_window()
+    {
+        var highest = new Backoff(1000, 3000, new Extreme(top: true));
+        Assert.Equal(new[] { 1000, 2000, 3000, 3000 }, Enumerable.Range(0, 4).Select(_ => highest.NextDelayMs()));
+
+        var lowest = new Backoff(1000, 3000, new Extreme(top: false));
+        Assert.Equal(new[] { 100, 200, 300, 300 }, Enumerable.Range(0, 4).Select(_ => lowest.NextDelayMs()));
+    }
+
     [Fact]
     public void Reset_starts_again_from_the_base()
     {

@@ -81,6 +81,24 @@ public class BrokerConnectionTests
     }
 
     [Fact]
+    public void The_clock_check_deadline_holds_across_the_tick_counter_wrap()
+    {
+        _clock.UtcNow = new DateTime(1970, 1, 1, 0, 0, 5, DateTimeKind.Utc);
+        _clock.NowMs = long.MaxValue - 200; // the next check, 500 ms on, lies past the wrap
+        for (int i = 0; i < 3; i++) _connection.Poll(_clock.NowMs); // joins WiFi, then the first check (PollUntil's budget would wrap)
+        Assert.Equal(ConnectionState.WaitingForClock, _connection.State);
+        long checkedAt = _clock.NowMs;
+
+        _clock.Advance(100);
+        _connection.Poll(_clock.NowMs);
+        Assert.Equal(_options.ClockCheckMs - 100, _connection.MsUntilDue(_clock.NowMs)); // not checked again early
+        Assert.Equal(1, _monitor.Count("Clock: waiting for network time"));
+
+        _clock.NowMs = checkedAt + _options.ClockCheckMs; // wrapped
+        Assert.Equal(0, _connection.MsUntilDue(_clock.NowMs));
+    }
+
+    [Fact]
     public void A_refused_connect_backs_off_and_a_repeat_gets_the_short_line()
     {
         _mqtt.NextConnect(ConnectResult.BadUsernameOrPassword);

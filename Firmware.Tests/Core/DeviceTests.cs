@@ -138,6 +138,19 @@ public class DeviceTests
         Assert.Single(rig.Mqtt.PublishedTexts("topic2"));
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    public void A_null_or_empty_status_topic_turns_availability_off(string statusTopic)
+    {
+        var rig = new DeviceRig();
+        rig.Settings.Settings.StatusTopic = statusTopic;
+        rig.StartOnline();
+
+        Assert.Null(rig.Mqtt.Connects[0].WillTopic);
+        Assert.Empty(rig.Mqtt.Publishes);
+    }
+
     [Fact]
     public void A_press_while_offline_is_kept_once_and_sent_after_connecting()
     {
@@ -658,6 +671,31 @@ public class DeviceTests
     }
 
     [Fact]
+    public void Invalid_settings_end_with_one_line_saying_they_are_picked_up_once_fixed()
+    {
+        var rig = new DeviceRig();
+        rig.Settings.Settings.BrokerPort = 70000;
+        rig.Start();
+        rig.RunUntil(() => false, 35_000);
+
+        Assert.Equal(1, rig.Monitor.Count("Settings: waiting; fix them and the device picks them up within 10.0 s"));
+        Assert.Equal("Settings: waiting; fix them and the device picks them up within 10.0 s", rig.Monitor.Lines.Last());
+    }
+
+    [Fact]
+    public void Invalid_settings_are_re_read_every_10_s_across_the_tick_counter_wrap()
+    {
+        var rig = new DeviceRig();
+        rig.Settings.Settings.BrokerPort = 70000;
+        rig.Clock.NowMs = long.MaxValue - 500; // the first re-read is due 9.5 s after the wrap
+        rig.Start();
+        rig.RunUntil(() => false, 60_000);
+
+        Assert.Equal(ConnectionState.SettingsInvalid, rig.Device.State);
+        Assert.InRange(rig.Settings.Reads, 5, 8); // not in a hot loop once the counter has wrapped
+    }
+
+    [Fact]
     public void Fixed_settings_are_picked_up_without_a_reset()
     {
         var rig = new DeviceRig();
@@ -736,6 +774,19 @@ public class DeviceTests
     }
 
     [Fact]
+    public void A_mac_of_the_wrong_length_counts_as_unknown_and_is_named_once()
+    {
+        var rig = new DeviceRig();
+        rig.Network.MacAddress = new byte[] { 1, 2, 3, 4, 5 };
+        rig.Start();
+        rig.RunUntil(() => false, 5_000);
+
+        Assert.Empty(rig.Mqtt.Connects);
+        Assert.Equal(0, rig.Monitor.Count("Chip ID:"));
+        Assert.Equal(1, rig.Monitor.Count("MQTT: the WiFi MAC address (the chip ID) is unknown; is this an ESP32 with WiFi?"));
+    }
+
+    [Fact]
     public void A_failed_publish_keeps_the_press_and_reconnects()
     {
         var rig = new DeviceRig().StartOnline();
@@ -810,5 +861,8 @@ public class DeviceTests
         device.Stop();
         Assert.True(thread.Join(5_000), "Run did not return after Stop");
         Assert.Equal("offline", rig.Mqtt.PublishedTexts(ChipIdOfFakeMac + "/status").Last());
+        // Retained at QoS 1, like "online": a subscriber arriving later must read offline, not the last online.
+        var offline = rig.Mqtt.Publishes.Last(p => p.Topic == ChipIdOfFakeMac + "/status");
+        Assert.Equal((1, true), (offline.Qos, offline.Retain));
     }
 }

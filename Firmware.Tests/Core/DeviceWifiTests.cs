@@ -114,9 +114,29 @@ public class DeviceWifiTests
         int lines = rig.Monitor.Lines.Count;
         Assert.True(rig.RunUntil(() => rig.Monitor.Lines.Skip(lines).Any(l => l.StartsWith("MQTT: next try in"))), rig.Monitor.Transcript);
 
-        string retry = rig.Monitor.Lines.Skip(lines).First(l => l.StartsWith("MQTT: next try in"));
-        double seconds = double.Parse(retry["MQTT: next try in ".Length..^2], System.Globalization.CultureInfo.InvariantCulture);
-        Assert.True(seconds <= rig.Options.BackoffBaseMs / 1000.0, "the first failure after a stable connection should wait at most the base delay: " + retry);
+        Assert.InRange(RetrySeconds(rig, "MQTT:", lines), 0, rig.Options.BackoffBaseMs / 1000.0);
+    }
+
+    /// <summary>The delay of the first "next try in n s" line of <paramref name="tag"/> after line <paramref name="from"/>.</summary>
+    private static double RetrySeconds(DeviceRig rig, string tag, int from)
+    {
+        string prefix = tag + " next try in ";
+        string retry = rig.Monitor.Lines.Skip(from).First(l => l.StartsWith(prefix, StringComparison.Ordinal));
+        return double.Parse(retry[prefix.Length..^2], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public void The_wifi_backoff_starts_over_once_wifi_has_joined()
+    {
+        var rig = new DeviceRig();
+        for (int i = 0; i < 5; i++) rig.Network.ConnectResults.Enqueue(WifiConnectStatus.TimedOut); // the next would wait 3.2-32 s
+        rig.StartOnline();
+
+        rig.Network.IsUp = false;
+        rig.Network.ConnectResults.Enqueue(WifiConnectStatus.TimedOut);
+        int lines = rig.Monitor.Lines.Count;
+        Assert.True(rig.RunUntil(() => rig.Monitor.Lines.Skip(lines).Any(l => l.StartsWith("WiFi: next try in"))), rig.Monitor.Transcript);
+        Assert.InRange(RetrySeconds(rig, "WiFi:", lines), 0, rig.Options.BackoffBaseMs / 1000.0);
     }
 
     [Fact]

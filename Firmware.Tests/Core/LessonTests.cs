@@ -128,6 +128,17 @@ public class LessonTests
         Assert.DoesNotContain(rig.Monitor.Lines, l => l.Contains(" took "));
     }
 
+    [Fact]
+    public void A_lesson_taking_exactly_the_slow_limit_is_called_slow()
+    {
+        var lesson = new Slow { TookMs = new DeviceOptions().SlowLessonMs };
+        var rig = Online(lesson);
+        lesson.Clock = rig.Clock;
+        rig.Receive("topic1", "just too slow");
+        rig.Device.Step();
+        Assert.Equal(1, rig.Monitor.Count("Lesson: OnMessage took 1.0 s"));
+    }
+
     private sealed class BadTopics : ILesson
     {
         public string[] Topics() => new[] { "topic1", "class/#/desk" };
@@ -396,6 +407,29 @@ public class BoardTests
     {
         var e = Assert.Throws<ArgumentException>(() => NewBoard().Publish("topic2", "hello", qos, false));
         Assert.Contains("is not an MQTT QoS; use 0, 1 or 2", e.Message);
+    }
+
+    private sealed class Captured : ILessonPublisher
+    {
+        public List<int> Qos { get; } = new();
+        public void Publish(string topic, byte[] payload, string text, int qos, bool retain) => Qos.Add(qos);
+    }
+
+    [Fact]
+    public void Qos_0_and_2_the_ends_of_the_range_are_published_as_asked()
+    {
+        var captured = new Captured();
+        var board = new Board(new RecordingMonitor(), new MessageLine(200), captured, null);
+        board.Publish("topic2", "hello", 0, false);
+        board.Publish("topic2", new byte[] { 1 }, 2, false);
+        Assert.Equal(new[] { 0, 2 }, captured.Qos);
+    }
+
+    [Fact]
+    public void A_negative_pin_is_refused_naming_a_gpio_to_use()
+    {
+        var e = Assert.Throws<ArgumentException>(() => NewBoard().DigitalWrite(-1, true));
+        Assert.Equal("DigitalWrite: pin -1 does not exist; use a GPIO number such as 4", e.Message);
     }
 
     [Fact]

@@ -118,6 +118,55 @@ public class MonitorMirrorTests
     }
 
     [Fact]
+    public void After_a_long_quiet_spell_a_flood_still_gets_only_one_ring_of_burst()
+    {
+        var bench = new Bench();
+        bench.Clock.Advance(60_000); // quiet for a minute: 600 intervals, but the burst stays one ring
+        for (int i = 1; i <= 4; i++) bench.Mirror.WriteLine("line " + i);
+        bench.Mirror.Pump(bench.Mqtt);
+        Assert.Equal(4, bench.Sent.Length);
+
+        for (int i = 5; i <= 8; i++) bench.Mirror.WriteLine("line " + i);
+        bench.Mirror.Pump(bench.Mqtt);
+        Assert.Equal(4, bench.Sent.Length);
+        bench.Clock.Advance(100);
+        bench.Mirror.Pump(bench.Mqtt);
+        Assert.Equal("line 5", bench.Sent.Last());
+        Assert.Equal(3, bench.Mirror.Waiting);
+    }
+
+    [Fact]
+    public void A_line_kept_a_second_or_more_says_how_many_whole_seconds_ago()
+    {
+        var bench = new Bench();
+        bench.Mirror.WriteLine("oldest");
+        bench.Clock.Advance(2_000);
+        bench.Mirror.WriteLine("second"); // sent exactly 1 s later
+        bench.Clock.Advance(1);
+        bench.Mirror.WriteLine("third");  // 999 ms: no mark
+        bench.Clock.Advance(999);
+        bench.Mirror.Pump(bench.Mqtt);
+
+        Assert.Equal(new[] { "(3 s ago) oldest", "(1 s ago) second", "third" }, bench.Sent);
+    }
+
+    [Fact]
+    public void A_mirror_turned_off_stays_off_and_forgets_what_it_kept()
+    {
+        var bench = new Bench();
+        bench.Mirror.WriteLine("before");
+        bench.Mirror.SetTopic("");
+        bench.Mirror.WriteLine("after");
+        Assert.Equal(0, bench.Mirror.Waiting);
+
+        bench.Mirror.SetTopic("m");
+        bench.Mirror.WriteLine("later");
+        bench.Mirror.Pump(bench.Mqtt);
+        Assert.Empty(bench.Sent);
+        Assert.Equal(new[] { "before", "after", "later" }, bench.Monitor.Lines); // the serial monitor has them all
+    }
+
+    [Fact]
     public void A_flood_on_topic1_is_not_a_flood_on_the_monitor_topic()
     {
         var rig = MirroredRig().StartOnline();

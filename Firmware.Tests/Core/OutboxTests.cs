@@ -182,6 +182,56 @@ public class OutboxTests
         Assert.Equal(new[] { "a", "b", "c" }, _mqtt.Publishes.Select(p => p.Topic));
     }
 
+    [Fact]
+    public void A_late_puback_from_a_closed_connection_that_reuses_the_new_message_id_confirms_nothing()
+    {
+        Press();
+        var first = _mqtt.PublishIds[0];
+        _outbox.Close();
+        Connect();
+        _outbox.Pump(); // sent again on the new connection
+        var again = _mqtt.PublishIds[1];
+
+        // The real library numbers ids per client from 1, so the old connection can ack the id the new one uses.
+        _mqtt.Ack((first.Connection, again.MessageId));
+        _outbox.Pump();
+        Assert.Equal(1, _outbox.Count);
+
+        _mqtt.Ack(again);
+        _outbox.Pump();
+        Assert.Equal(0, _outbox.Count);
+    }
+
+    [Fact]
+    public void Several_qos0_messages_added_in_one_pass_all_go_out_in_that_pass_in_order()
+    {
+        foreach (string text in new[] { "one", "two", "three" })
+        {
+            _outbox.Add("LESSON", text, "lamp", Encoding.UTF8.GetBytes(text), 0, false);
+        }
+
+        Assert.True(_outbox.Pump());
+        Assert.Equal(new[] { "one", "two", "three" }, _mqtt.PublishedTexts("lamp"));
+        Assert.Equal(0, _outbox.Count);
+    }
+
+    [Fact]
+    public void After_a_failed_publish_and_before_the_close_a_new_message_is_kept_and_reported_as_not_connected()
+    {
+        _mqtt.IsConnected = false; // the link died; the loop has not heard yet
+        Assert.False(Press());
+
+        _outbox.Add("BOOT", "hello", "topic3", Encoding.UTF8.GetBytes("hello"), 1, false);
+        Assert.Contains("BOOT: not connected; hello will be sent once MQTT is connected", _monitor.Lines);
+        Assert.True(_outbox.Pump()); // nothing is tried on the dead client
+        Assert.Equal(2, _outbox.Count);
+
+        _outbox.Close();
+        Connect();
+        _outbox.Pump();
+        Assert.Equal(new[] { "topic2", "topic3" }, _mqtt.Publishes.Select(p => p.Topic));
+    }
+
     private sealed class AcksTo(Outbox outbox) : IMqttListener
     {
         public void OnMessage(string topic, byte[] payload, int qos) { }

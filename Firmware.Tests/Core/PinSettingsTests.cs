@@ -72,6 +72,58 @@ public class PinSettingsTests
         Assert.Empty(Problems(s => s.BootButtonPin = pin));
     }
 
+    [Theory]
+    [InlineData("esp32", 20)]   // the gaps in the ESP32's pad list (esp-idf soc_caps.h)
+    [InlineData("esp32", 24)]
+    [InlineData("esp32", 28)]
+    [InlineData("esp32", 29)]
+    [InlineData("esp32", 30)]
+    [InlineData("esp32", 31)]
+    [InlineData("esp32", 40)]
+    [InlineData("esp32s3", -1)]
+    [InlineData("esp32s3", 22)]
+    [InlineData("esp32s3", 25)]
+    [InlineData("esp32s3", 49)]
+    [InlineData("esp32c3", -1)]
+    public void A_pin_the_chip_does_not_have_is_refused(string board, int pin)
+    {
+        Assert.StartsWith("GPIO" + pin + " does not exist on an ", EspPins.Problem(board, pin, output: false));
+    }
+
+    [Theory]
+    [InlineData("esp32", 6)]
+    [InlineData("esp32", 11)]
+    [InlineData("esp32s3", 26)]
+    [InlineData("esp32s3", 32)]
+    [InlineData("esp32c3", 12)]
+    [InlineData("esp32c3", 17)]
+    public void The_first_and_last_flash_pins_are_refused(string board, int pin)
+    {
+        Assert.Contains("module's SPI flash", EspPins.Problem(board, pin, output: false));
+    }
+
+    [Theory]
+    [InlineData("esp32", 5)]
+    [InlineData("esp32", 12)]
+    [InlineData("esp32", 19)]
+    [InlineData("esp32", 21)]
+    [InlineData("esp32", 23)]
+    [InlineData("esp32", 25)]
+    [InlineData("esp32", 27)]
+    [InlineData("esp32", 32)]
+    [InlineData("esp32", 39)]
+    [InlineData("esp32s3", 0)]
+    [InlineData("esp32s3", 21)]
+    [InlineData("esp32s3", 33)]
+    [InlineData("esp32s3", 48)]
+    [InlineData("esp32c3", 11)]
+    [InlineData("esp32c3", 18)]
+    [InlineData("esp32c3", 21)]
+    public void The_pins_next_to_a_gap_or_the_flash_are_usable_as_inputs(string board, int pin)
+    {
+        Assert.Null(EspPins.Problem(board, pin, output: false));
+    }
+
     [Fact]
     public void An_input_only_pin_on_the_esp32_is_an_output_on_the_esp32_s3()
     {

@@ -111,6 +111,17 @@ public class SettingsValidatorTests
     }
 
     [Theory]
+    [InlineData("mqtts://learner:s3cret@Pa55@abc.hivemq.cloud:8883")]
+    [InlineData("learner:s3cret@Pa55@abc.hivemq.cloud")]
+    public void A_url_whose_password_holds_an_at_sign_is_refused_without_echoing_any_part_of_it(string host)
+    {
+        string problem = Assert.Single(Problems(s => s.BrokerHost = host));
+        Assert.DoesNotContain("s3cret", problem);
+        Assert.DoesNotContain("Pa55", problem);
+        Assert.Contains("\"abc.hivemq.cloud\"", problem);
+    }
+
+    [Theory]
     [InlineData("abc.hivemq.cloud?x=1")]
     [InlineData("abc!hivemq.cloud")]
     [InlineData("abc_hivemq.cloud")]
@@ -173,6 +184,50 @@ public class SettingsValidatorTests
     public void A_wpa2_password_must_be_8_to_63_characters(string password)
     {
         Assert.StartsWith("WifiPassword:", Assert.Single(Problems(s => s.WifiPassword = password)));
+    }
+
+    public static TheoryData<string, Action<DeviceSettings>> EachLimitsLastAcceptedValue => new()
+    {
+        { "WifiPassword of 8", s => s.WifiPassword = new string('p', 8) },
+        { "WifiPassword of 63", s => s.WifiPassword = new string('p', 63) },
+        { "BrokerPort 1", s => s.BrokerPort = 1 },
+        { "BrokerPort 65535", s => s.BrokerPort = 65535 },
+        { "KeepAliveSeconds 10", s => s.KeepAliveSeconds = 10 },
+        { "KeepAliveSeconds 1200", s => s.KeepAliveSeconds = 1200 },
+        { "ClientIdPrefix of 11", s => s.ClientIdPrefix = new string('c', 11) },
+        { "WifiSsid of 32 UTF-8 bytes", s => s.WifiSsid = new string('é', 16) },
+    };
+
+    [Theory]
+    [MemberData(nameof(EachLimitsLastAcceptedValue))]
+    public void Each_limit_accepts_its_edge_value(string what, Action<DeviceSettings> change)
+    {
+        Assert.True(Problems(change).Count == 0, what);
+    }
+
+    public static TheoryData<string, Action<DeviceSettings>> OnePastEachLimit => new()
+    {
+        { "WifiPassword:", s => s.WifiPassword = new string('p', 7) },
+        { "WifiPassword:", s => s.WifiPassword = new string('p', 64) },
+        { "BrokerPort:", s => s.BrokerPort = 65536 },
+        { "KeepAliveSeconds:", s => s.KeepAliveSeconds = 9 },
+        { "KeepAliveSeconds:", s => s.KeepAliveSeconds = 1201 },
+        { "ClientIdPrefix:", s => s.ClientIdPrefix = new string('c', 12) },
+        { "WifiSsid:", s => s.WifiSsid = new string('é', 16) + "a" }, // 17 characters, 33 bytes
+    };
+
+    [Theory]
+    [MemberData(nameof(OnePastEachLimit))]
+    public void One_past_each_limit_is_refused_naming_the_setting(string setting, Action<DeviceSettings> change)
+    {
+        Assert.StartsWith(setting, Assert.Single(Problems(change)));
+    }
+
+    [Fact]
+    public void The_example_wifi_password_is_refused_as_not_filled_in()
+    {
+        string problem = Assert.Single(Problems(s => s.WifiPassword = "<your WiFi password>"));
+        Assert.Equal("WifiPassword: still the example value; put your WiFi password", problem);
     }
 
     [Fact]

@@ -98,6 +98,25 @@ public class Utf8Tests
     }
 
     [Fact]
+    public void Encode_matches_dotnet_at_every_surrogate_edge()
+    {
+        string[] cases =
+        {
+            "\uD7FF\uE000",        // just outside the surrogate range: ordinary characters
+            "\uD800\uDC00",        // U+10000, the first pair
+            "\uDBFF\uDFFF",        // U+10FFFF, the last pair
+            "a\uDBFF",             // a high surrogate at the very end
+            "\uDFFFa",             // a lone low surrogate
+            "\uDC00\uD800",        // a pair the wrong way round: two replacements
+            "\uD800\uD800\uDC00",  // a lone high surrogate before a pair
+        };
+        foreach (string text in cases)
+        {
+            Assert.Equal(Encoding.UTF8.GetBytes(text), Utf8.Encode(text));
+        }
+    }
+
+    [Fact]
     public void Encode_turns_a_lone_surrogate_into_a_replacement_character()
     {
         Assert.Equal(Encoding.UTF8.GetBytes("a\uFFFDb"), Utf8.Encode("a\uD800b"));

@@ -87,6 +87,14 @@ public class WifiDiagnosisTests
     }
 
     [Fact]
+    public void A_signal_exactly_at_the_weak_limit_is_called_weak()
+    {
+        string line = WifiDiagnosis.Describe("X", WifiConnectStatus.Refused, Seen(("X", -80)), null);
+        Assert.Equal(-80, WifiDiagnosis.WeakSignalDbm);
+        Assert.Contains("(-80 dBm) but the signal is too weak to join", line);
+    }
+
+    [Fact]
     public void In_range_but_silent_says_it_will_be_retried()
     {
         Assert.Equal("WiFi: \"X\" is in range (-60 dBm) but did not answer the join; it will be retried",
