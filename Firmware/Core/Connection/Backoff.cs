@@ -21,9 +21,6 @@ namespace IotyDevice.Core
             _random = random;
         }
 
-        /// <summary>Failures since the last <see cref="Reset"/>.</summary>
-        public int Attempt { get { return _attempt; } }
-
         /// <summary>The delay before the next try; each call counts one more failure.</summary>
         public int NextDelayMs()
         {
