@@ -59,20 +59,14 @@ public sealed class TestPki
         using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         DateTimeOffset now = DateTimeOffset.UtcNow;
         using X509Certificate2 cert = LocalPki.IssueServer(ca, caKey, key, dnsNames, ips, now.AddDays(fromDay), now.AddDays(untilDay));
-        string keyPath = Write(dir, name + ".key", key.ExportPkcs8PrivateKeyPem());
-        Posix.RestrictToMosquittoGroup(keyPath);
-        return new ServerFiles(Write(dir, name + ".pem", cert.ExportCertificatePem()), keyPath);
+        return WriteServerFiles(dir, name, cert, key);
     }
 
     /// <summary>Like LocalPki.IssueServer, but its extended key usage says TLS client (1.3.6.1.5.5.7.3.2) only.</summary>
     private static ServerFiles IssueForClientsOnly(string dir, string name, X509Certificate2 ca, ECDsa caKey)
     {
         using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName("localhost");
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
+        CertificateRequest request = LocalhostRequest(key);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(new OidCollection { new Oid("1.3.6.1.5.5.7.3.2") }, false));
@@ -80,22 +74,33 @@ public sealed class TestPki
         DateTimeOffset now = DateTimeOffset.UtcNow;
         using X509Certificate2 cert = request.Create(ca.SubjectName, X509SignatureGenerator.CreateForECDsa(caKey),
             now.AddDays(-1), now.AddDays(30), RandomNumberGenerator.GetBytes(8).Select((b, i) => i == 0 ? (byte)(b & 0x7F) : b).ToArray());
-        string keyPath = Write(dir, name + ".key", key.ExportPkcs8PrivateKeyPem());
-        Posix.RestrictToMosquittoGroup(keyPath);
-        return new ServerFiles(Write(dir, name + ".pem", cert.ExportCertificatePem()), keyPath);
+        return WriteServerFiles(dir, name, cert, key);
     }
 
     /// <summary>A server certificate with the right names that is its own issuer: no CA vouches for it.</summary>
     private static ServerFiles IssueSelfSigned(string dir, string name)
     {
         using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        CertificateRequest request = LocalhostRequest(key);
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        using X509Certificate2 cert = request.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
+        return WriteServerFiles(dir, name, cert, key);
+    }
+
+    /// <summary>A request for CN=localhost naming localhost and 127.0.0.1, as the brokers under test listen.</summary>
+    private static CertificateRequest LocalhostRequest(ECDsa key)
+    {
         var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
         var names = new SubjectAlternativeNameBuilder();
         names.AddDnsName("localhost");
         names.AddIpAddress(IPAddress.Loopback);
         request.CertificateExtensions.Add(names.Build());
-        DateTimeOffset now = DateTimeOffset.UtcNow;
-        using X509Certificate2 cert = request.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
+        return request;
+    }
+
+    /// <summary>The certificate and its key as Mosquitto reads them (the key readable by its group only).</summary>
+    private static ServerFiles WriteServerFiles(string dir, string name, X509Certificate2 cert, ECDsa key)
+    {
         string keyPath = Write(dir, name + ".key", key.ExportPkcs8PrivateKeyPem());
         Posix.RestrictToMosquittoGroup(keyPath);
         return new ServerFiles(Write(dir, name + ".pem", cert.ExportCertificatePem()), keyPath);
