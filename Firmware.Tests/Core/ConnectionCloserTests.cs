@@ -65,4 +65,62 @@ public sealed class ConnectionCloserTests
         rig.Device.Step();
         Assert.Equal(closesBefore + 1, rig.Mqtt.Closes);
     }
+
+    // The closer alone, its time driven by the test: quiet after 200 ms without an arrival, at most 1000 ms.
+    private static (ConnectionCloser Closer, FakeMqtt Mqtt, RecordingMonitor Monitor) Alone()
+    {
+        var mqtt = new FakeMqtt { IsConnected = true };
+        var monitor = new RecordingMonitor();
+        return (new ConnectionCloser(mqtt, monitor, 200, 1000), mqtt, monitor);
+    }
+
+    [Fact]
+    public void At_exactly_the_limit_it_closes_even_while_messages_still_arrive()
+    {
+        var (closer, mqtt, monitor) = Alone();
+        closer.CloseWhenQuiet(0);
+        for (long t = 100; t < 1000; t += 100)
+        {
+            closer.CountArrival();
+            Assert.False(closer.Poll(t));
+        }
+
+        closer.CountArrival();
+        Assert.True(closer.Poll(1000));
+        Assert.Equal(1, mqtt.Closes);
+        Assert.Equal(1, monitor.Count("MQTT: closed while messages were still arriving (1 time(s) so far)"));
+    }
+
+    [Fact]
+    public void A_second_request_while_a_close_is_pending_keeps_the_first_limit()
+    {
+        var (closer, mqtt, _) = Alone();
+        closer.CloseWhenQuiet(0);
+        for (long t = 100; t < 1000; t += 100)
+        {
+            closer.CountArrival();
+            if (t == 500)
+            {
+                closer.CloseWhenQuiet(t);
+            }
+
+            Assert.False(closer.Poll(t));
+        }
+
+        closer.CountArrival();
+        Assert.True(closer.Poll(1000));
+        Assert.Equal(1, mqtt.Closes);
+    }
+
+    [Fact]
+    public void The_loop_may_sleep_until_the_earlier_of_the_quiet_time_and_the_limit()
+    {
+        var (closer, _, _) = Alone();
+        closer.CloseWhenQuiet(0);
+        Assert.Equal(200, closer.MsUntilDue(0)); // quiet comes first
+
+        closer.CountArrival();
+        Assert.False(closer.Poll(900));
+        Assert.Equal(100, closer.MsUntilDue(900)); // quiet would be at 1100: the limit comes first
+    }
 }

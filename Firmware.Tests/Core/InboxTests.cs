@@ -190,4 +190,63 @@ public class InboxTests
 
         Assert.Equal(new byte[] { 2, 4, 5 }, kept);
     }
+
+    [Fact]
+    public void Bytes_counts_the_topic_and_payload_of_what_waits_and_a_missing_one_counts_nothing()
+    {
+        var inbox = new Inbox(4, 100);
+        inbox.Put("t1", new byte[3], false);
+        Assert.Equal(5, inbox.Bytes);
+        inbox.Put("t", null, false); // an empty message, as a library may hand it over
+        inbox.Put(null, new byte[2], true); // never throws, whatever the library hands over
+        Assert.Equal(8, inbox.Bytes);
+
+        Assert.True(inbox.TryTake(out _, out _));
+        Assert.Equal(3, inbox.Bytes);
+        Assert.True(inbox.TryTake(out string topic, out byte[] payload));
+        Assert.Equal(("t", null), (topic, payload));
+        Assert.Equal(2, inbox.Bytes);
+    }
+
+    [Fact]
+    public void A_message_exactly_at_the_packet_limit_is_kept()
+    {
+        var inbox = new Inbox(16, 4096);
+        inbox.Put("t", new byte[MqttLimits.MaxPacketBytes - 1], true);
+        Assert.True(inbox.TryTake(out _, out var payload));
+        Assert.Equal(MqttLimits.MaxPacketBytes - 1, payload.Length);
+        Assert.Null(inbox.TakeOversizedLine());
+    }
+
+    [Fact]
+    public void Messages_that_fill_the_byte_bound_exactly_are_all_kept()
+    {
+        var inbox = new Inbox(16, 100);
+        inbox.Put("t", new byte[49], false);
+        inbox.Put("t", new byte[49], false);
+        Assert.Equal((2, 100, 0), (inbox.Count, inbox.Bytes, inbox.Dropped));
+    }
+
+    [Fact]
+    public void A_qos0_arrival_meeting_only_qos1_messages_is_itself_dropped_and_not_counted_as_qos1()
+    {
+        var inbox = new Inbox(2, 1000);
+        inbox.Put("t", new byte[] { 1 }, true);
+        inbox.Put("t", new byte[] { 2 }, true);
+        inbox.Put("t", new byte[] { 3 }, false);
+        Assert.Equal((2, 1, 0), (inbox.Count, inbox.Dropped, inbox.DroppedKept));
+        Assert.True(inbox.TryTake(out _, out var first));
+        Assert.True(inbox.TryTake(out _, out var second));
+        Assert.Equal((1, 2), (first[0], second[0]));
+    }
+
+    [Fact]
+    public void Two_oversized_messages_between_two_looks_give_one_line_about_the_latest()
+    {
+        var inbox = new Inbox(16, 4096);
+        inbox.Put("a", new byte[5000], true);
+        inbox.Put("b", new byte[6000], false);
+        Assert.StartsWith("MQTT: a message of 6001 bytes on b was dropped", inbox.TakeOversizedLine());
+        Assert.Null(inbox.TakeOversizedLine());
+    }
 }

@@ -232,6 +232,63 @@ public class OutboxTests
         Assert.Equal(new[] { "topic2", "topic3" }, _mqtt.Publishes.Select(p => p.Topic));
     }
 
+    [Fact]
+    public void Sent_counts_every_handover_and_Resent_only_the_ones_sent_again()
+    {
+        Press();
+        Assert.Equal((1, 0), (_outbox.Sent, _outbox.Resent));
+
+        _outbox.Close();
+        Connect();
+        _outbox.Pump();
+        Assert.Equal((2, 1), (_outbox.Sent, _outbox.Resent));
+    }
+
+    [Fact]
+    public void A_publish_that_fails_for_another_reason_says_why_and_the_message_waits_for_the_next_connection()
+    {
+        _mqtt.ThrowOnPublish = true;
+        Assert.False(Press());
+        Assert.Contains("BOOT: publish failed (socket closed); hello will be sent after reconnecting", _monitor.Lines);
+        Assert.Equal(1, _outbox.Count);
+
+        _mqtt.ThrowOnPublish = false;
+        _outbox.Close();
+        Connect();
+        _outbox.Pump();
+        Assert.Equal(1, Hellos);
+    }
+
+    [Fact]
+    public void The_acks_of_every_kept_message_on_two_connections_and_of_eight_other_publishes_all_fit_between_two_passes()
+    {
+        for (int i = 1; i <= 4; i++)
+        {
+            _outbox.Add("BOOT", "hello", "topic" + i, Encoding.UTF8.GetBytes("hello"), 1, false);
+        }
+
+        _outbox.Pump();
+        var first = _mqtt.PublishIds.ToList();
+        _outbox.Close();
+        Connect();
+        _outbox.Pump();
+        var second = _mqtt.PublishIds.Skip(4).ToList();
+        Assert.Equal(4, second.Count);
+
+        // The loop is busy while the library reports: the new connection's acks first, then the late ones of the
+        // old connection, then eight for publishes that are not the outbox's (the status topic).
+        second.ForEach(id => _mqtt.Ack(id));
+        first.ForEach(id => _mqtt.Ack(id));
+        for (int id = 100; id < 108; id++)
+        {
+            _mqtt.Ack((_mqtt.Connection, id));
+        }
+
+        _outbox.Pump();
+        Assert.Equal(0, _outbox.Count);
+        Assert.Equal(8, _mqtt.PublishIds.Count); // nothing given up, nothing sent a third time
+    }
+
     private sealed class AcksTo(Outbox outbox) : IMqttListener
     {
         public void OnMessage(string topic, byte[] payload, int qos) { }

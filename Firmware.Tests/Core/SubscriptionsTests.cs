@@ -32,4 +32,17 @@ public class SubscriptionsTests
         subscriptions.OnSubscribed(6, 1, 1);
         Assert.Null(subscriptions.NextReport(7));
     }
+
+    [Fact]
+    public void A_suback_for_an_id_none_of_the_topics_has_is_passed_over()
+    {
+        var mqtt = new FakeMqtt { IsConnected = true, SubscribeGrant = null }; // the test raises the SUBACKs
+        var subscriptions = new Subscriptions();
+        subscriptions.SetTopics(new[] { "topic1" });
+        subscriptions.SubscribeAll(mqtt);
+        subscriptions.OnSubscribed(7, 99, 1); // e.g. of topics the settings re-read has since replaced
+        subscriptions.OnSubscribed(7, 1, 1);
+        Assert.Equal("MQTT: subscribed to topic1", subscriptions.NextReport(7));
+        Assert.Null(subscriptions.NextReport(7));
+    }
 }

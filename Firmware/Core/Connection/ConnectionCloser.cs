@@ -33,9 +33,6 @@ namespace IotyDevice.Core
         /// <summary>True while an orderly close waits for the library to hand over what it holds.</summary>
         public bool IsPending { get { return _pending; } }
 
-        /// <summary>Closes cut short by the time limit while messages were still arriving, since start.</summary>
-        public int CutShort { get { return _cutShort; } }
-
         /// <summary>Called on the library's thread after each message it handed over.</summary>
         public void CountArrival()
         {

@@ -3,8 +3,8 @@ namespace IotyDevice.Core
     /// <summary>Acknowledgements (PUBACK, SUBACK) handed from the MQTT library's threads to the main loop. The loop
     /// matches them with the message ids the transport returned; because it only looks after its own call has
     /// returned, an ack that overtakes the return of <c>Publish</c>/<c>Subscribe</c> is still matched. Bounded: when
-    /// the loop falls far behind, the oldest ack is dropped and counted (for a publish that means one needless
-    /// resend, never a loss).</summary>
+    /// the loop falls far behind, the oldest ack is dropped (for a publish that means one needless resend, never a
+    /// loss).</summary>
     public class AckQueue
     {
         private readonly object _sync = new object();
@@ -13,19 +13,12 @@ namespace IotyDevice.Core
         private readonly int[] _code;
         private int _head;
         private int _count;
-        private int _dropped;
 
         public AckQueue(int capacity)
         {
             _connection = new int[capacity];
             _messageId = new int[capacity];
             _code = new int[capacity];
-        }
-
-        /// <summary>Acks dropped because the queue was full.</summary>
-        public int Dropped
-        {
-            get { lock (_sync) { return _dropped; } }
         }
 
         /// <summary>Called on the library's thread.</summary>
@@ -37,7 +30,6 @@ namespace IotyDevice.Core
                 if (_count == _code.Length)
                 {
                     _head = (_head + 1) % _code.Length;
-                    _dropped++;
                 }
                 else
                 {

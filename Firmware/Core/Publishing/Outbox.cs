@@ -142,33 +142,40 @@ namespace IotyDevice.Core
 
         private void Confirm(int connection, int messageId, bool confirmed)
         {
-            for (int i = 0; i < _entries.Count; i++)
+            int i = IndexOf(connection, messageId);
+            if (i < 0)
             {
-                Entry entry = (Entry)_entries[i];
-                if (entry.Connection != connection || entry.MessageId != messageId)
-                {
-                    continue;
-                }
+                return; // not ours (e.g. the status publish), or of a connection already left behind
+            }
 
-                if (confirmed)
-                {
-                    _entries.RemoveAt(i);
-                }
-                else
-                {
-                    // The library gave up on it (it may not have reached the broker). M2Mqtt does that after its own
-                    // three tries, typically on a link that died silently and still reads as connected until the
-                    // keepalive notices: resending on it would only go round again. The next connection takes it.
-                    entry.Connection = 0;
-                    entry.NotOn = connection;
-                    entry.Resend = true;
-                    Print(entry, entry.Text + " not confirmed by the broker; it will be sent again after reconnecting");
-                }
-
+            if (confirmed)
+            {
+                _entries.RemoveAt(i);
                 return;
             }
 
-            // Not ours (e.g. the status publish), or of a connection already left behind: nothing to do.
+            // The library gave up on it (it may not have reached the broker). M2Mqtt does that after its own three
+            // tries, typically on a link that died silently and still reads as connected until the keepalive
+            // notices: resending on it would only go round again. The next connection takes it.
+            Entry entry = (Entry)_entries[i];
+            entry.Connection = 0;
+            entry.NotOn = connection;
+            entry.Resend = true;
+            Print(entry, entry.Text + " not confirmed by the broker; it will be sent again after reconnecting");
+        }
+
+        private int IndexOf(int connection, int messageId)
+        {
+            for (int i = 0; i < _entries.Count; i++)
+            {
+                Entry entry = (Entry)_entries[i];
+                if (entry.Connection == connection && entry.MessageId == messageId)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
         }
 
         private bool Send(Entry entry)

@@ -2,7 +2,7 @@ namespace IotyDevice.Core
 {
     /// <summary>A bounded queue of received messages between the MQTT library's threads (which only put) and the
     /// main loop (which takes). Bounded twice: at most <see cref="Capacity"/> messages and at most
-    /// <see cref="MaxBytes"/> bytes of topic and payload (an empty inbox still takes one message of any size the
+    /// a byte bound of topic and payload (an empty inbox still takes one message of any size the
     /// broker may send, <see cref="MqttLimits.MaxPacketBytes"/>). Slots are allocated once, so taking allocates nothing.
     /// A put never waits: on the board the library has already sent the PUBACK of a QoS 1 message before the core
     /// sees it, and a waiting put would only hold the library's dispatch thread while its unbounded event queue grows.
@@ -23,8 +23,7 @@ namespace IotyDevice.Core
         private int _bytes;
         private int _dropped;
         private int _droppedKept;
-        private int _oversized;
-        private int _oversizedReported;
+        private bool _oversizedUnsaid;
         private int _oversizedBytes;
         private string _oversizedTopic;
 
@@ -37,8 +36,6 @@ namespace IotyDevice.Core
         }
 
         public int Capacity { get { return _topics.Length; } }
-
-        public int MaxBytes { get { return _maxBytes; } }
 
         public int Count
         {
@@ -71,7 +68,7 @@ namespace IotyDevice.Core
             {
                 if (size > MqttLimits.MaxPacketBytes)
                 {
-                    _oversized++;
+                    _oversizedUnsaid = true;
                     _oversizedBytes = size;
                     _oversizedTopic = topic;
                     return; // said by its own line, not counted as a message that came too fast
@@ -115,8 +112,7 @@ namespace IotyDevice.Core
                 payload = _payloads[_head];
                 _bytes -= SizeOf(topic, payload);
                 _topics[_head] = null;
-                _payloads[_head] = null;
-                _mustKeep[_head] = false;
+                _payloads[_head] = null; // not kept alive by the slot; its flag is rewritten by the next Put
                 _head = (_head + 1) % _topics.Length;
                 _count--;
                 return true;
@@ -139,17 +135,18 @@ namespace IotyDevice.Core
                    + " messages or " + _maxBytes.ToString() + " bytes, and the oldest QoS 0 ones go first)";
         }
 
-        /// <summary>Once per message that was bigger than the board's packet limit: what happened; else null.</summary>
+        /// <summary>After a message bigger than the board's packet limit (the latest, when several came between two
+        /// calls): what happened; else null.</summary>
         public string TakeOversizedLine()
         {
             lock (_sync)
             {
-                if (_oversized == _oversizedReported)
+                if (!_oversizedUnsaid)
                 {
                     return null;
                 }
 
-                _oversizedReported = _oversized;
+                _oversizedUnsaid = false;
                 return "MQTT: a message of " + _oversizedBytes.ToString() + " bytes on " + _oversizedTopic
                        + " was dropped: the board asks the broker for at most " + MqttLimits.MaxPacketBytes.ToString()
                        + " bytes a message (MQTT 5 Maximum Packet Size) and this broker sent more anyway; a bigger one can run the board out of memory";
@@ -202,7 +199,6 @@ namespace IotyDevice.Core
             int last = (_head + _count - 1) % n;
             _topics[last] = null;
             _payloads[last] = null;
-            _mustKeep[last] = false;
             _count--;
         }
     }
