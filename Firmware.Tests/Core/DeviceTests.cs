@@ -865,4 +865,39 @@ public class DeviceTests
         var offline = rig.Mqtt.Publishes.Last(p => p.Topic == ChipIdOfFakeMac + "/status");
         Assert.Equal((1, true), (offline.Qos, offline.Retain));
     }
+
+    [Fact]
+    public void Stop_prints_what_the_library_still_hands_over_and_closes_only_then()
+    {
+        var rig = new DeviceRig();
+        rig.Start();
+        rig.RunUntil(() => rig.Device.State == ConnectionState.Online);
+        var ports = new DevicePorts
+        {
+            Network = rig.Network, Mqtt = rig.Mqtt, Button = rig.Button, Clock = rig.Clock, Monitor = rig.Monitor, Settings = rig.Settings,
+        };
+        var device = new Device(ports, rig.Options, new Wakeup());
+        // The loop has already left when "offline" goes out: only the stop's own drain can print these.
+        rig.Mqtt.OnPublish = (topic, text) =>
+        {
+            if (text == "offline")
+            {
+                for (int i = 1; i <= 3; i++)
+                {
+                    rig.Mqtt.Listener.OnMessage("topic1", System.Text.Encoding.UTF8.GetBytes("held " + i), 1);
+                }
+            }
+        };
+        int printedAtClose = -1;
+        rig.Mqtt.OnClose = () => printedAtClose = rig.Monitor.Count("Received on topic1: held ");
+
+        var thread = new Thread(device.Run);
+        thread.Start();
+        Assert.True(SpinWait.SpinUntil(() => device.State == ConnectionState.Online, 5_000));
+        device.Stop();
+        Assert.True(thread.Join(5_000), "Run did not return after Stop");
+        Assert.Equal(3, printedAtClose);
+        Assert.Equal(new[] { "held 1", "held 2", "held 3" },
+            rig.Monitor.Lines.Where(l => l.StartsWith("Received on topic1: ")).Select(l => l["Received on topic1: ".Length..]));
+    }
 }

@@ -54,6 +54,32 @@ public class SettingsValidatorTests
         Assert.All(problems, p => Assert.Contains("missing; put", p));
     }
 
+    [Fact]
+    public void Each_missing_setting_says_what_to_put_there()
+    {
+        var problems = Problems(s =>
+        {
+            s.WifiSsid = null;
+            s.WifiPassword = null;
+            s.BrokerHost = null;
+            s.BrokerUsername = null;
+            s.BrokerPassword = null;
+            s.CaCertificate = null;
+            s.ClientIdPrefix = null;
+        });
+        Assert.Equal(new[]
+        {
+            "WifiSsid: missing; put the name of your 2.4 GHz WiFi network",
+            "WifiPassword: missing; put your WiFi password (\"\" for an open network)",
+            "BrokerHost: missing; put your broker's host name, e.g. abc123.s1.eu.hivemq.cloud",
+            "BrokerUsername: missing; put the user name of your broker's access credentials",
+            "BrokerPassword: missing; put the password of your broker's access credentials",
+            "CaCertificate: missing; put \"" + DeviceSettings.BuiltInIsrgRootX1 + "\" (HiveMQ Cloud), \"" + DeviceSettings.DeviceCaStore
+                + "\", or the path of your broker's CA PEM file",
+            "ClientIdPrefix: must be a string; use \"\" for none",
+        }, problems);
+    }
+
     [Theory]
     [InlineData("topic2/#")]
     [InlineData("topic+")]

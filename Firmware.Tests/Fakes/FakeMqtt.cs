@@ -21,6 +21,12 @@ public sealed class FakeMqtt : IMqttTransport
     /// <summary>Runs inside Connect, to look at the device while it blocks on the network.</summary>
     public Action OnConnect { get; set; }
 
+    /// <summary>Runs inside Publish once it is recorded (topic, payload text), e.g. to hand over messages meanwhile.</summary>
+    public Action<string, string> OnPublish { get; set; }
+
+    /// <summary>Runs inside Close, before the connection reads as closed.</summary>
+    public Action OnClose { get; set; }
+
     public ConnectResult Connect(MqttConnectRequest request)
     {
         Connects.Add(request);
@@ -92,6 +98,7 @@ public sealed class FakeMqtt : IMqttTransport
 
         // A copy, as the library's serialisation takes it: the core may reuse a payload array it handed over long ago.
         Publishes.Add((topic, payload?.ToArray(), qos, retain));
+        OnPublish?.Invoke(topic, payload == null ? "" : System.Text.Encoding.UTF8.GetString(payload));
         if (qos == 0)
         {
             return 0;
@@ -120,6 +127,7 @@ public sealed class FakeMqtt : IMqttTransport
 
     public void Close()
     {
+        OnClose?.Invoke();
         Closes++;
         IsConnected = false;
     }
