@@ -5,8 +5,8 @@
 #      Firmware.Tests and Board.Tests as the test projects;
 #   3. writes MUTATION.md from Stryker's JSON report: the score, killed / survived / timeout / no coverage, the score
 #      per file worst first, and every surviving mutant (file:line, the mutation) with a column saying whether it is
-#      an equivalent one (why) or what behaviour it shows is untested; KNOWN_EQUIVALENTS below fills that column for
-#      the ones already judged, a maintainer fills in the rest;
+#      an equivalent one (why), a string no learner reads, or what behaviour it shows is untested; that column comes
+#      from scripts/mutation-notes.tsv, where a maintainer judges each survivor once;
 #   4. prints how long it took.
 # The whole core takes ~45 minutes on 2 cores (about 2,100 mutants), so it is not part of .ci/run.
 # Arguments go to Stryker; `--mutate GLOB` (repeatable) limits the run to some files, e.g.
@@ -81,14 +81,21 @@ report_path, out_path, scope, elapsed, version = sys.argv[1:6]
 elapsed = int(elapsed)
 root = os.path.dirname(os.path.abspath(out_path))
 
-# Surviving mutants already judged equivalent: (file under Firmware/Core, mutator name, original text) -> why no
-# behaviour can tell them apart. A maintainer adds a line here once per equivalent mutant judged.
-KNOWN_EQUIVALENTS = {
-    ("Firmware/Core/Connection/Backoff.cs", "Equality mutation", "for (int i = 0; i < _attempt && ceiling < _capMs; i++)"):
-        "equivalent for any cap below 2^30: at ceiling == cap one more doubling is cut back to the cap by the next line",
-    ("Firmware/Core/Connection/Backoff.cs", "Equality mutation", "if (ceiling > _capMs)"):
-        "equivalent: at ceiling == cap, setting it to the cap changes nothing",
-}
+# Surviving mutants already judged, from scripts/mutation-notes.tsv (tab-separated: file, original line, mutated
+# text, verdict, why). Verdicts: "equivalent" (no behaviour can tell it apart: left out of the judged score),
+# "unread" (a string literal no learner relies on: left out of the judged score), "untested" (a behaviour without a
+# test: counts against both scores). A maintainer adds a line per survivor judged.
+NOTES = {}
+notes_path = os.path.join(root, "scripts", "mutation-notes.tsv")
+with open(notes_path, encoding="utf-8") as f:
+    for number, raw in enumerate(f, 1):
+        if raw.startswith("#") or not raw.strip():
+            continue
+        parts = raw.rstrip("\n").split("\t")
+        if len(parts) != 5 or parts[3] not in ("equivalent", "unread", "untested"):
+            sys.exit("%s:%d: want 5 tab-separated fields (file, original line, mutated text, verdict "
+                     "equivalent|unread|untested, why)" % (notes_path, number))
+        NOTES[(parts[0], parts[1], parts[2])] = (parts[3], parts[4])
 
 with open(report_path, encoding="utf-8") as f:
     report = json.load(f)
@@ -112,14 +119,17 @@ for path, data in report.get("files", {}).items():
             loc = m.get("location", {}).get("start", {})
             line = loc.get("line", 0)
             original = source[line - 1].strip() if 0 < line <= len(source) else ""
-            key = (name, m.get("mutatorName", ""), original)
+            verdict, why = NOTES.get((name, original, m.get("replacement", "")), ("", ""))
+            if verdict in ("equivalent", "unread"):
+                c["Judged"] = c.get("Judged", 0) + 1
+                counts["Judged"] = counts.get("Judged", 0) + 1
             survivors.append((name, line, status, m.get("mutatorName", ""), m.get("replacement", ""), original,
-                              KNOWN_EQUIVALENTS.get(key, "")))
+                              verdict + (": " + why if why else "") if verdict else ""))
     per_file.append((name, c))
 
-def score(c):
+def score(c, judged=False):
     killed = c.get("Killed", 0) + c.get("Timeout", 0)
-    valid = killed + c.get("Survived", 0) + c.get("NoCoverage", 0)
+    valid = killed + c.get("Survived", 0) + c.get("NoCoverage", 0) - (c.get("Judged", 0) if judged else 0)
     return (100.0 * killed / valid) if valid else None
 
 def cell(text):
@@ -135,7 +145,12 @@ lines.append("Written by `bash scripts/mutate.sh` (Stryker.NET " + version + ", 
 lines.append("")
 lines.append("**Covers " + scope + ".**")
 lines.append("")
-lines.append("Score: **" + ("%.1f %%" % total if total is not None else "n/a") + "** (killed + timeout over killed + timeout + survived + no coverage)")
+judged_total = score(counts, True)
+lines.append("Score: **" + ("%.1f %%" % total if total is not None else "n/a") + "** (Stryker's: killed + timeout over killed + timeout + survived + no coverage)")
+lines.append("")
+lines.append("Judged score: **" + ("%.1f %%" % judged_total if judged_total is not None else "n/a") + "** (the same without the "
+             + str(counts.get("Judged", 0)) + " survivors judged equivalent or unread below: mutants no behaviour can tell apart, and string"
+             + " literals no learner relies on)")
 lines.append("")
 lines.append("| killed | timeout | survived | no coverage | compile error | ignored |")
 lines.append("|---|---|---|---|---|---|")
@@ -144,17 +159,19 @@ lines.append("| %d | %d | %d | %d | %d | %d |" % (counts.get("Killed", 0), count
 lines.append("")
 lines.append("## Score per file, worst first")
 lines.append("")
-lines.append("| file | score | killed | timeout | survived | no coverage |")
-lines.append("|---|---|---|---|---|---|")
+lines.append("| file | score | judged | killed | timeout | survived | no coverage |")
+lines.append("|---|---|---|---|---|---|---|")
 ranked = sorted((p for p in per_file if score(p[1]) is not None), key=lambda p: (score(p[1]), p[0]))
 for name, c in ranked:
-    lines.append("| %s | %.1f %% | %d | %d | %d | %d |" % (name, score(c), c.get("Killed", 0), c.get("Timeout", 0),
-                 c.get("Survived", 0), c.get("NoCoverage", 0)))
+    judged = score(c, True)
+    lines.append("| %s | %.1f %% | %s | %d | %d | %d | %d |" % (name, score(c), "%.1f %%" % judged if judged is not None else "n/a",
+                 c.get("Killed", 0), c.get("Timeout", 0), c.get("Survived", 0), c.get("NoCoverage", 0)))
 lines.append("")
 lines.append("## Surviving mutants")
 lines.append("")
-lines.append("Each is a change to the core that no test noticed: either an equivalent mutant (say why no behaviour can")
-lines.append("tell it apart) or a behaviour without a test (say which, and add the test).")
+lines.append("Each is a change to the core that no test noticed: an equivalent mutant (why no behaviour can tell it apart), a")
+lines.append("string literal no learner relies on, or a behaviour without a test (which). The last column comes from")
+lines.append("`scripts/mutation-notes.tsv`; an empty one is a survivor nobody has judged yet.")
 lines.append("")
 lines.append("| where | status | mutation | original line | equivalent? why / what behaviour is untested |")
 lines.append("|---|---|---|---|---|")
@@ -166,8 +183,9 @@ lines.append("")
 
 with open(out_path, "w", encoding="utf-8") as f:
     f.write("\n".join(lines))
-print("score %s; %d surviving or uncovered mutants; MUTATION.md written" %
-      ("%.1f %%" % total if total is not None else "n/a", len(survivors)))
+print("score %s (judged %s); %d surviving or uncovered mutants, %d of them judged equivalent or unread; MUTATION.md written" %
+      ("%.1f %%" % total if total is not None else "n/a", "%.1f %%" % judged_total if judged_total is not None else "n/a",
+       len(survivors), counts.get("Judged", 0)))
 PY
 
 ELAPSED=$(($(date +%s) - STARTED))
