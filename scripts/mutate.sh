@@ -9,7 +9,9 @@
 #      from scripts/mutation-notes.tsv, where a maintainer judges each survivor once;
 #   4. prints how long it took.
 # The whole core takes ~45 minutes on 2 cores (about 2,100 mutants), so it is not part of .ci/run.
-# Arguments go to Stryker; `--mutate GLOB` (repeatable) limits the run to some files, e.g.
+# `bash scripts/mutate.sh --rewrite` only writes MUTATION.md again from the last run's report (after judging
+# survivors in scripts/mutation-notes.tsv), without running Stryker.
+# Other arguments go to Stryker; `--mutate GLOB` (repeatable) limits the run to some files, e.g.
 #   bash scripts/mutate.sh --mutate '**/Core/Connection/Backoff.cs'
 # and MUTATION.md then says at its top which files it covers.
 # Build nothing in Firmware.Tests/ or Board.Tests/ while it runs: Stryker swaps the mutated core into their bin
@@ -37,47 +39,70 @@ if ! command -v python3 >/dev/null 2>&1; then
     exit 1
 fi
 
-if ! "$TOOLS/dotnet-stryker" --version 2>/dev/null | grep -q "$STRYKER_VERSION"; then
-    printf '\n=== %s\n' "dotnet tool install dotnet-stryker $STRYKER_VERSION (into .tools/stryker)"
-    rm -rf "$TOOLS"
-    dotnet tool install dotnet-stryker --version "$STRYKER_VERSION" --tool-path "$TOOLS"
-fi
-
-mutate=()
-scope="all of Firmware/Core"
-args=("$@")
-for ((i = 0; i < ${#args[@]}; i++)); do
-    if [ "${args[$i]}" = "--mutate" ] || [ "${args[$i]}" = "-m" ]; then
-        mutate+=("${args[$((i + 1))]}")
-    fi
-done
-if [ ${#mutate[@]} -gt 0 ]; then
-    scope="only the files matching ${mutate[*]} (a partial run: not the core's score)"
-fi
-
-rm -rf "$OUT"
-printf '\n=== %s\n' "Stryker on Firmware/Core ($scope)"
-# Stryker must run from a test project's folder; the core is found among its project references.
-(cd Firmware.Tests && "$TOOLS/dotnet-stryker" \
-    --project IotyDevice.Core.csproj \
-    --test-project Firmware.Tests.csproj \
-    --test-project ../Board.Tests/Board.Tests.csproj \
-    --reporter json --reporter progress \
-    --output "$OUT" \
-    --skip-version-check \
-    "$@")
-
 REPORT="$OUT/reports/mutation-report.json"
-if [ ! -f "$REPORT" ]; then
-    echo "Stryker wrote no JSON report ($REPORT); see its output above" >&2
-    exit 1
+RUN_INFO="$OUT/run.txt" # scope, seconds taken, when it ended, the commit it ran on: what --rewrite needs
+
+# Runs Stryker with the given arguments and leaves the report and $RUN_INFO in $OUT.
+run_stryker() {
+    if ! "$TOOLS/dotnet-stryker" --version 2>/dev/null | grep -q "$STRYKER_VERSION"; then
+        printf '\n=== %s\n' "dotnet tool install dotnet-stryker $STRYKER_VERSION (into .tools/stryker)"
+        rm -rf "$TOOLS"
+        dotnet tool install dotnet-stryker --version "$STRYKER_VERSION" --tool-path "$TOOLS"
+    fi
+
+    local mutate=()
+    scope="all of Firmware/Core"
+    args=("$@")
+    for ((i = 0; i < ${#args[@]}; i++)); do
+        if [ "${args[$i]}" = "--mutate" ] || [ "${args[$i]}" = "-m" ]; then
+            mutate+=("${args[$((i + 1))]}")
+        fi
+    done
+    if [ ${#mutate[@]} -gt 0 ]; then
+        scope="only the files matching ${mutate[*]} (a partial run: not the core's score)"
+    fi
+
+    rm -rf "$OUT"
+    printf '\n=== %s\n' "Stryker on Firmware/Core ($scope)"
+    # Stryker must run from a test project's folder; the core is found among its project references.
+    (cd Firmware.Tests && "$TOOLS/dotnet-stryker" \
+        --project IotyDevice.Core.csproj \
+        --test-project Firmware.Tests.csproj \
+        --test-project ../Board.Tests/Board.Tests.csproj \
+        --reporter json --reporter progress \
+        --output "$OUT" \
+        --skip-version-check \
+        "$@")
+
+    if [ ! -f "$REPORT" ]; then
+        echo "Stryker wrote no JSON report ($REPORT); see its output above" >&2
+        exit 1
+    fi
+
+    ELAPSED=$(($(date +%s) - STARTED))
+    ENDED=$(date -u '+%Y-%m-%d %H:%M UTC')
+    COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo "not a git checkout")
+    if [ -n "$(git status --porcelain -- Firmware Firmware.Tests Board.Tests 2>/dev/null)" ]; then
+        COMMIT="$COMMIT with uncommitted changes"
+    fi
+    printf '%s\n%s\n%s\n%s\n' "$scope" "$ELAPSED" "$ENDED" "$COMMIT" > "$RUN_INFO"
+}
+
+if [ "${1:-}" = "--rewrite" ]; then
+    if [ ! -f "$REPORT" ] || [ ! -f "$RUN_INFO" ]; then
+        echo "no earlier run to rewrite MUTATION.md from ($REPORT); run bash scripts/mutate.sh first" >&2
+        exit 1
+    fi
+else
+    run_stryker "$@"
 fi
+mapfile -t run < "$RUN_INFO"
+scope=${run[0]}; ELAPSED=${run[1]}; ENDED=${run[2]}; COMMIT=${run[3]}
 
-ELAPSED=$(($(date +%s) - STARTED))
-python3 - "$REPORT" "$ROOT/MUTATION.md" "$scope" "$ELAPSED" "$STRYKER_VERSION" <<'PY'
-import json, os, sys, datetime, platform
+python3 - "$REPORT" "$ROOT/MUTATION.md" "$scope" "$ELAPSED" "$STRYKER_VERSION" "$ENDED" "$COMMIT" <<'PY'
+import json, os, sys, platform
 
-report_path, out_path, scope, elapsed, version = sys.argv[1:6]
+report_path, out_path, scope, elapsed, version, ended, commit = sys.argv[1:8]
 elapsed = int(elapsed)
 root = os.path.dirname(os.path.abspath(out_path))
 
@@ -139,9 +164,9 @@ total = score(counts)
 lines = []
 lines.append("# Mutation score of Firmware/Core")
 lines.append("")
-lines.append("Written by `bash scripts/mutate.sh` (Stryker.NET " + version + ", the unit tests of Firmware.Tests and Board.Tests) on "
-             + datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC") + ", " + platform.node() + " with "
-             + str(os.cpu_count()) + " cores; the run took " + str(elapsed // 60) + " min " + str(elapsed % 60) + " s.")
+lines.append("Written by `bash scripts/mutate.sh` (Stryker.NET " + version + ", the unit tests of Firmware.Tests and Board.Tests) from a run"
+             + " on commit " + commit + " that ended " + ended + " on " + platform.node() + " with " + str(os.cpu_count())
+             + " cores; the run took " + str(elapsed // 60) + " min " + str(elapsed % 60) + " s.")
 lines.append("")
 lines.append("**Covers " + scope + ".**")
 lines.append("")
@@ -188,5 +213,6 @@ print("score %s (judged %s); %d surviving or uncovered mutants, %d of them judge
        len(survivors), counts.get("Judged", 0)))
 PY
 
-ELAPSED=$(($(date +%s) - STARTED))
-printf '\nmutate.sh took %d min %d s (%s)\n' $((ELAPSED / 60)) $((ELAPSED % 60)) "$scope"
+if [ "${1:-}" != "--rewrite" ]; then
+    printf '\nmutate.sh took %d min %d s (%s)\n' $((ELAPSED / 60)) $((ELAPSED % 60)) "$scope"
+fi
