@@ -21,8 +21,10 @@ def load(path, empty):
 
 
 def rel(path):
-    p = os.path.relpath(os.path.realpath(path), root) if os.path.isabs(path) else path
-    return p.replace(os.sep, "/")
+    """Firmware/... as in the repository, wherever the checkout that ran Stryker was."""
+    p = path.replace(os.sep, "/")
+    at = p.rfind("/Firmware/")
+    return p[at + 1:] if at >= 0 else p
 
 
 files = load(files_path, {})
