@@ -23,6 +23,11 @@ public class DeviceLoopTests
         return thread;
     }
 
+    private static void Flood(DeviceRig rig, string text)
+    {
+        for (int i = 0; i < 3; i++) rig.Receive("topic1", text + i); // one more than the inbox of 2 holds
+    }
+
     private static bool Blocked(Thread thread) =>
         SpinWait.SpinUntil(() => (thread.ThreadState & ThreadState.WaitSleepJoin) != 0, 5_000);
 
@@ -92,7 +97,7 @@ public class DeviceLoopTests
         var rig = new DeviceRig();
         rig.Options.InboxCapacity = 2;
         rig.StartOnline();
-        for (int i = 0; i < 3; i++) rig.Receive("topic1", "m" + i);
+        Flood(rig, "m");
         rig.Device.Step();
         Assert.Contains(rig.Monitor.Lines, l => l.StartsWith("Inbox: 1 messages dropped so far (0 of them QoS 1;"));
     }
@@ -104,7 +109,7 @@ public class DeviceLoopTests
         rig.Clock.NowMs = -100_000; // a tick counter that wrapped
         rig.Options.InboxCapacity = 2;
         rig.StartOnline();
-        for (int i = 0; i < 3; i++) rig.Receive("topic1", "m" + i);
+        Flood(rig, "m");
         rig.Device.Step();
         Assert.Equal(1, rig.Monitor.Count("Inbox:"));
     }
@@ -115,9 +120,9 @@ public class DeviceLoopTests
         var rig = new DeviceRig();
         rig.Options.InboxCapacity = 2;
         rig.StartOnline();
-        for (int i = 0; i < 3; i++) rig.Receive("topic1", "m" + i);
+        Flood(rig, "m");
         rig.Device.Step();
-        for (int i = 0; i < 3; i++) rig.Receive("topic1", "n" + i);
+        Flood(rig, "n");
         rig.Clock.Advance(rig.Options.DropReportIntervalMs - 1);
         rig.Device.Step();
         Assert.Equal(1, rig.Monitor.Count("Inbox:"));

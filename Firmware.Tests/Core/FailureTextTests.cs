@@ -77,22 +77,14 @@ public sealed class FailureTextTests
             FailureText.ForRefusal(ConnectResult.UnacceptableProtocolVersion));
     }
 
-    [Fact]
-    public void A_reached_quota_says_it_will_be_retried()
+    [Theory]
+    [InlineData(ConnectResult.QuotaExceeded, "MQTT: refused: the broker's connection limit or quota is reached (code 0x97); it will be retried")]
+    [InlineData(ConnectResult.ConnectionRateExceeded, "MQTT: refused: the broker's connection limit or quota is reached (code 0x9F); it will be retried")]
+    [InlineData(ConnectResult.UseAnotherServer, "MQTT: refused: the broker says to use another server (code 0x9C); check BrokerHost")]
+    [InlineData(ConnectResult.ServerMoved, "MQTT: refused: the broker says to use another server (code 0x9D); check BrokerHost")]
+    public void A_quota_or_a_move_to_another_server_is_said_word_for_word(int code, string line)
     {
-        Assert.Equal("MQTT: refused: the broker's connection limit or quota is reached (code 0x97); it will be retried",
-            FailureText.ForRefusal(ConnectResult.QuotaExceeded));
-        Assert.Equal("MQTT: refused: the broker's connection limit or quota is reached (code 0x9F); it will be retried",
-            FailureText.ForRefusal(ConnectResult.ConnectionRateExceeded));
-    }
-
-    [Fact]
-    public void A_broker_that_sends_the_board_elsewhere_names_BrokerHost()
-    {
-        Assert.Equal("MQTT: refused: the broker says to use another server (code 0x9C); check BrokerHost",
-            FailureText.ForRefusal(ConnectResult.UseAnotherServer));
-        Assert.Equal("MQTT: refused: the broker says to use another server (code 0x9D); check BrokerHost",
-            FailureText.ForRefusal(ConnectResult.ServerMoved));
+        Assert.Equal(line, FailureText.ForRefusal(code));
     }
 
     [Fact]
