@@ -80,4 +80,12 @@ public class BackoffTests
         Assert.True(slots.Max() <= 20, "one 100 ms slot holds " + slots.Max() + " of 100 first retries");
         Assert.True(slots[0] == 0, "a first retry came within 100 ms: " + slots[0]);
     }
+
+    [Fact]
+    public void A_ceiling_that_reaches_the_cap_exactly_is_not_doubled_past_it_even_near_the_int_limit()
+    {
+        const int huge = 1 << 30; // doubling it once more overflows int
+        var backoff = new Backoff(huge, huge, new Extreme(top: true));
+        Assert.Equal(new[] { huge, huge, huge }, Enumerable.Range(0, 3).Select(_ => backoff.NextDelayMs()));
+    }
 }

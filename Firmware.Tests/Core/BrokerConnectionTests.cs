@@ -177,4 +177,156 @@ public class BrokerConnectionTests
         Assert.True(_connection.FinishClose(_clock.NowMs));
         Assert.Equal(1, _mqtt.Closes);
     }
+
+    /// <summary>Always draws the top of the range: each backoff delay is its whole ceiling.</summary>
+    private sealed class Top : Random
+    {
+        public override int Next(int maxValue) => maxValue - 1;
+    }
+
+    private BrokerConnection NewConnection(DeviceOptions options)
+    {
+        var mirror = new MonitorMirror(_monitor, _clock, 4, 100, 200);
+        var connection = new BrokerConnection(_network, _mqtt, _clock, mirror, options, new Presence(_network, mirror), new Inbox(4, 100), _events);
+        connection.Begin(FakeSettings.Valid());
+        return connection;
+    }
+
+    private static void PollTimes(BrokerConnection connection, long now, int times)
+    {
+        for (int i = 0; i < times; i++) connection.Poll(now);
+    }
+
+    [Fact]
+    public void Without_a_random_source_given_the_backoff_still_draws_its_delays()
+    {
+        var connection = NewConnection(new DeviceOptions());
+        _mqtt.NextConnect(ConnectResult.ServerUnavailable);
+        PollTimes(connection, _clock.NowMs, 4);
+        Assert.Equal(ConnectionState.WaitingToRetry, connection.State);
+        Assert.InRange(connection.MsUntilDue(_clock.NowMs), 100, 1000);
+    }
+
+    [Fact]
+    public void The_backoff_draws_from_the_random_source_given_and_retries_exactly_at_its_deadline()
+    {
+        var connection = NewConnection(new DeviceOptions { Random = new Top() });
+        _mqtt.NextConnect(ConnectResult.ServerUnavailable);
+        PollTimes(connection, _clock.NowMs, 4);
+        Assert.Equal("MQTT: next try in 1.0 s", _monitor.Lines.Last());
+
+        _clock.Advance(999);
+        connection.Poll(_clock.NowMs);
+        Assert.Equal(ConnectionState.WaitingToRetry, connection.State);
+        _clock.Advance(1);
+        connection.Poll(_clock.NowMs);
+        Assert.Equal(ConnectionState.ConnectingMqtt, connection.State);
+    }
+
+    [Fact]
+    public void Each_step_says_what_it_does_word_for_word()
+    {
+        _mqtt.SessionPresent = true;
+        Assert.True(PollUntil(() => _connection.State == ConnectionState.Online));
+        Assert.Equal(new[]
+        {
+            "WiFi: connecting to ClassroomWiFi...",
+            "WiFi: connected",
+            "Chip ID: 240ac412abfe",
+            "MQTT: connecting to abc123.s1.eu.hivemq.cloud:8883 as 240ac412abfe...",
+            "MQTT: connected (session resumed: messages the broker kept will follow)",
+        }, _monitor.Lines);
+    }
+
+    [Fact]
+    public void With_wifi_already_up_it_goes_straight_to_waiting_for_the_clock()
+    {
+        _network.IsUp = true;
+        _connection.Poll(_clock.NowMs);
+        Assert.Equal(ConnectionState.WaitingForClock, _connection.State);
+        Assert.Empty(_network.Joins);
+        Assert.Empty(_monitor.Lines);
+    }
+
+    [Fact]
+    public void The_pass_that_joins_wifi_moves_on_to_waiting_for_the_clock()
+    {
+        _connection.Poll(_clock.NowMs);
+        Assert.Equal(ConnectionState.WaitingForClock, _connection.State);
+    }
+
+    [Fact]
+    public void A_clock_at_exactly_the_first_valid_instant_lets_mqtt_connect()
+    {
+        _clock.UtcNow = BrokerConnection.ClockValidFrom;
+        PollTimes(_connection, _clock.NowMs, 2);
+        Assert.Equal(ConnectionState.ConnectingMqtt, _connection.State);
+        Assert.Equal(0, _monitor.Count("Clock: waiting"));
+    }
+
+    [Fact]
+    public void Wifi_lost_while_waiting_for_the_clock_rejoins_wifi()
+    {
+        _clock.UtcNow = new DateTime(1970, 1, 1, 0, 0, 5, DateTimeKind.Utc);
+        PollTimes(_connection, _clock.NowMs, 2);
+        Assert.Equal(ConnectionState.WaitingForClock, _connection.State);
+
+        _network.IsUp = false;
+        _connection.Poll(_clock.NowMs);
+        Assert.Equal(ConnectionState.JoiningWifi, _connection.State);
+        Assert.Equal("WiFi: connection lost; reconnecting", _monitor.Lines.Last());
+    }
+
+    [Fact]
+    public void Wifi_lost_just_before_the_mqtt_connect_rejoins_wifi_without_connecting()
+    {
+        PollTimes(_connection, _clock.NowMs, 2);
+        Assert.Equal(ConnectionState.ConnectingMqtt, _connection.State);
+
+        _network.IsUp = false;
+        _connection.Poll(_clock.NowMs);
+        Assert.Equal(ConnectionState.JoiningWifi, _connection.State);
+        Assert.Empty(_mqtt.Connects);
+        Assert.Equal("WiFi: connection lost; reconnecting", _monitor.Lines.Last());
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_connect_that_throws_closes_what_the_library_opened(bool transportFault)
+    {
+        _mqtt.NextConnect(transportFault
+            ? new MqttTransportException(TransportFault.Unreachable, "refused", null)
+            : new InvalidOperationException("bug"));
+        Assert.True(PollUntil(() => _connection.State == ConnectionState.WaitingToRetry));
+        Assert.Equal(1, _mqtt.Closes);
+        Assert.Equal(new[] { "closing" }, _events.Seen);
+    }
+
+    [Fact]
+    public void A_drop_says_the_mqtt_retry_delay_and_only_a_connection_up_for_the_stable_time_resets_the_backoff()
+    {
+        _clock.NowMs = 10_000_000;
+        var connection = NewConnection(new DeviceOptions { Random = new Top() });
+        _mqtt.NextConnect(ConnectResult.ServerUnavailable); // the first MQTT failure: 1 s
+        PollTimes(connection, _clock.NowMs, 4);
+        _clock.Advance(1000);
+        PollTimes(connection, _clock.NowMs, 2);
+        Assert.Equal(ConnectionState.Online, connection.State);
+
+        _clock.Advance(1); // a quick drop: the backoff goes on growing
+        _mqtt.IsConnected = false;
+        connection.OnClosedByLibrary(connection.Number);
+        connection.Poll(_clock.NowMs);
+        Assert.Equal(new[] { "MQTT: connection lost; reconnecting", "MQTT: next try in 2.0 s" }, _monitor.Lines.TakeLast(2));
+
+        _clock.Advance(2000);
+        PollTimes(connection, _clock.NowMs, 2);
+        Assert.Equal(ConnectionState.Online, connection.State);
+        _clock.Advance(_options.StableConnectionMs); // up exactly the stable time: the next drop starts afresh
+        _mqtt.IsConnected = false;
+        connection.OnClosedByLibrary(connection.Number);
+        connection.Poll(_clock.NowMs);
+        Assert.Equal("MQTT: next try in 1.0 s", _monitor.Lines.Last());
+    }
 }

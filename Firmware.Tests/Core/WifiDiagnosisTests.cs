@@ -137,4 +137,27 @@ public class WifiDiagnosisTests
     {
         Assert.Equal(scan, WifiDiagnosis.NeedsScan(status));
     }
+
+    [Fact]
+    public void Null_entries_and_nameless_networks_in_a_scan_are_skipped()
+    {
+        var scan = new[] { null, new ScannedNetwork(null, -30), new ScannedNetwork("A", -48), null };
+        Assert.Equal("WiFi: no network named \"ClassroomWiFi\" in range; networks seen: A (-48 dBm) (ESP32 sees only 2.4 GHz; names are case-sensitive)",
+            WifiDiagnosis.Describe("ClassroomWiFi", WifiConnectStatus.NetworkNotFound, scan, null));
+    }
+
+    [Fact]
+    public void Networks_of_equal_strength_are_listed_in_the_order_scanned()
+    {
+        Assert.Contains("networks seen: A (-50 dBm), B (-50 dBm) (",
+            WifiDiagnosis.Describe("X", WifiConnectStatus.NetworkNotFound, Seen(("A", -50), ("B", -50)), null));
+    }
+
+    [Fact]
+    public void Of_several_lookalikes_the_strongest_is_named_the_first_scanned_on_a_tie()
+    {
+        string line = WifiDiagnosis.Describe("ClassroomWiFi", WifiConnectStatus.NetworkNotFound,
+            Seen(("classroomwifi", -70), ("CLASSROOMWIFI", -50), ("Classroom Wifi", -50)), null);
+        Assert.EndsWith("; \"CLASSROOMWIFI\" differs only in case or spaces: check WifiSsid", line);
+    }
 }

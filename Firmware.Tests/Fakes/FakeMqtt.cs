@@ -39,8 +39,11 @@ public sealed class FakeMqtt : IMqttTransport
 
         Connection = Connects.Count;
         IsConnected = (int)outcome == ConnectResult.Accepted;
-        return new ConnectResult((int)outcome, sessionPresent: false, Connection);
+        return new ConnectResult((int)outcome, SessionPresent, Connection);
     }
+
+    /// <summary>What the next accepted CONNACKs say about a session the broker kept.</summary>
+    public bool SessionPresent { get; set; }
 
     /// <summary>The number of the last connection handed out (events of the current connection carry it).</summary>
     public int Connection { get; private set; }

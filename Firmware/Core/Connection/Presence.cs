@@ -16,9 +16,6 @@ namespace IotyDevice.Core
             _mirror = mirror;
         }
 
-        /// <summary>The MQTT client ID, or null until the first connect attempt.</summary>
-        public string ClientId { get { return _clientId; } }
-
         /// <summary>Reads the chip ID once; some boards only report the MAC after WiFi has started.</summary>
         public bool TryChipId()
         {

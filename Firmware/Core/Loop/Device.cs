@@ -57,15 +57,9 @@ namespace IotyDevice.Core
             get { return _settings == null && _settingsReader.Waiting ? ConnectionState.SettingsInvalid : _connection.State; }
         }
 
-        /// <summary>The MQTT client ID (prefix + chip ID), or null until the first connect attempt.</summary>
-        public string ClientId { get { return _presence.ClientId; } }
-
         public int DroppedMessages { get { return _inbox.Dropped; } }
 
         public int InboxCount { get { return _inbox.Count; } }
-
-        /// <summary>Topic and payload bytes waiting in the inbox (bounded by DeviceOptions.InboxMaxBytes).</summary>
-        public int InboxBytes { get { return _inbox.Bytes; } }
 
         /// <summary>Publishes kept until the broker confirms them (see <see cref="Outbox"/>).</summary>
         public int UnconfirmedPublishes { get { return _outbox.Count; } }
@@ -241,8 +235,10 @@ namespace IotyDevice.Core
                 }
 
                 int waitMs = (int)_connection.MsUntilDue(now) + 1;
-                _wakeup.Wait(waitMs);
-                waited += waitMs;
+                if (!_wakeup.Wait(waitMs))
+                {
+                    waited += waitMs; // only a wait that ran out counts: a message handed over wakes it early
+                }
             }
         }
     }
