@@ -298,6 +298,131 @@ public class SettingsValidatorTests
         var problems = Problems(s => { s.BrokerPort = 0; s.WifiPassword = "short"; });
         Assert.DoesNotContain(problems, p => p.Contains("broker-secret-456") || p.Contains("short\""));
     }
+
+    [Fact]
+    public void A_control_character_in_the_broker_host_gives_only_its_own_line_never_the_value()
+    {
+        string problem = Assert.Single(Problems(s => s.BrokerHost = "mqtts://abc.hivemq.cloud:8883\n"));
+        Assert.Equal("BrokerHost: contains a control character (a line break, tab, escape or similar); retype the value without it", problem);
+    }
+
+    [Fact]
+    public void Credentials_before_an_at_sign_at_the_very_start_are_still_refused_as_credentials()
+    {
+        string problem = Assert.Single(Problems(s => s.BrokerHost = "@abc.hivemq.cloud"));
+        Assert.Equal("BrokerHost: has a user name or password in it (before the @); put only the host name here, \"abc.hivemq.cloud\", "
+            + "and the credentials in BrokerUsername and BrokerPassword", problem);
+    }
+
+    [Theory]
+    [InlineData("mqtts://localhost:8883")]   // two colons but letters no IPv6 address has, and no dot
+    [InlineData("mqtts://abc.hivemq.cloud:8883")]
+    [InlineData("/abc.hivemq.cloud")]
+    [InlineData(":8883")]
+    [InlineData(" abc.hivemq.cloud")]
+    public void A_host_with_a_scheme_port_path_or_space_anywhere_gets_the_bare_host_name_line(string host)
+    {
+        string problem = Assert.Single(Problems(s => s.BrokerHost = host));
+        Assert.Equal("BrokerHost: \"" + host + "\" is not a bare host name; remove any mqtts://, :port, path or spaces (the port goes in BrokerPort)", problem);
+    }
+
+    [Theory]
+    [InlineData("AZaz09.broker-host.org")]
+    [InlineData("FE80::1AF")]
+    [InlineData("fe80::abcdef:ABCDEF")]
+    [InlineData("::ffff:192.168.1.20")]
+    public void Host_names_and_ipv6_literals_with_every_letter_range_edge_are_accepted(string host)
+    {
+        Assert.Empty(Problems(s => s.BrokerHost = host));
+    }
+
+    public static TheoryData<string, Action<DeviceSettings>> OneProblemLineWordForWord => new()
+    {
+        // a blank host is only missing, not also a host with a space
+        { "BrokerHost: missing; put your broker's host name, e.g. abc123.s1.eu.hivemq.cloud", s => s.BrokerHost = "   " },
+        // the example host is only not filled in, not also a host with a space
+        { "BrokerHost: still the example value; put your broker's host name, e.g. abc123.s1.eu.hivemq.cloud", s => s.BrokerHost = "<your cluster URL>" },
+        // an empty pair of angle brackets is a placeholder too
+        { "WifiSsid: still the example value; put the name of your 2.4 GHz WiFi network", s => s.WifiSsid = "<>" },
+        { "StatusTopic: \"{clientId}/#\" has a wildcard (+ or #); you can only publish to a plain topic (or \"\" to turn availability off)",
+            s => s.StatusTopic = "{clientId}/#" },
+        { "KeepAliveSeconds: 5000 is out of range; use 10 to 1200 (60 is usual)", s => s.KeepAliveSeconds = 5000 },
+    };
+
+    [Theory]
+    [MemberData(nameof(OneProblemLineWordForWord))]
+    public void Each_problem_is_one_line_naming_the_setting_and_the_fix_word_for_word(string line, Action<DeviceSettings> change)
+    {
+        Assert.Equal(line, Assert.Single(Problems(change)));
+    }
+
+    [Fact]
+    public void A_nul_at_the_start_of_a_topic_is_named_as_a_nul()
+    {
+        Assert.Equal("contains a NUL character", SettingsValidator.TopicProblem("\0a", true));
+    }
+
+    [Fact]
+    public void A_topic_of_65535_bytes_is_the_longest_accepted()
+    {
+        Assert.Null(SettingsValidator.TopicProblem(new string('t', 65535), false));
+        Assert.Equal("longer than 65535 bytes", SettingsValidator.TopicProblem(new string('t', 65534) + "é", false));
+    }
+
+    [Theory]
+    [InlineData(null, "Chip: null is not a chip")]
+    [InlineData("esp8266", "Chip: \"esp8266\" is not a chip")]
+    public void An_unknown_chip_line_quotes_what_was_typed_and_lists_the_choices(string chip, string start)
+    {
+        string problem = Assert.Single(Problems(s => s.Chip = chip));
+        Assert.Equal(start + " this firmware knows; use \"esp32\", \"esp32s3\" or \"esp32c3\" (see \"Boards and pins\" in README.md)", problem);
+    }
+
+    [Fact]
+    public void Pins_are_not_judged_when_the_chip_is_unknown()
+    {
+        string problem = Assert.Single(Problems(s => { s.Chip = "esp8266"; s.BootButtonPin = 30; s.StatusLedPin = 30; }));
+        Assert.StartsWith("Chip: ", problem);
+    }
+
+    [Theory]
+    [InlineData("esp32s3", 23, "BootButtonPin: GPIO23 does not exist on an ESP32-S3; pick another pin (see \"Boards and pins\" in README.md)")]
+    [InlineData("esp32c3", 14, "BootButtonPin: GPIO14 is wired to the ESP32-C3 module's SPI flash; using it stops the board; pick another pin (see \"Boards and pins\" in README.md)")]
+    [InlineData("esp32", 9, "BootButtonPin: GPIO9 is wired to the ESP32 module's SPI flash; using it stops the board; pick another pin (see \"Boards and pins\" in README.md) (if your board is an ESP32-S3 or ESP32-C3, set Chip)")]
+    public void A_refused_button_pin_line_says_to_pick_another_and_only_an_esp32_one_to_set_the_chip(string chip, int pin, string line)
+    {
+        string problem = Assert.Single(Problems(s => { s.Chip = chip; s.BootButtonPin = pin; s.StatusLedPin = -1; }));
+        Assert.Equal(line, problem);
+    }
+
+    private static List<string> Warnings(Action<DeviceSettings> change)
+    {
+        var settings = FakeSettings.Valid();
+        change(settings);
+        Assert.Empty(SettingsValidator.Validate(settings).Cast<string>()); // warnings are only for accepted settings
+        return SettingsValidator.Warnings(settings).Cast<string>().ToList();
+    }
+
+    [Fact]
+    public void A_button_on_a_strapping_pin_warning_names_the_boards_own_boot_pin()
+    {
+        string warning = Assert.Single(Warnings(s => { s.BootButtonPin = 12; s.StatusLedPin = -1; }));
+        Assert.Equal("BootButtonPin: GPIO12 is a strapping pin: held high at reset it sets the flash to 1.8 V and a 3.3 V-flash board "
+            + "does not boot; BOOT on an ESP32 board is GPIO0", warning);
+    }
+
+    [Fact]
+    public void The_c3s_gpio0_warning_says_where_boot_is()
+    {
+        string warning = Assert.Single(Warnings(s => { s.Chip = "esp32c3"; s.BootButtonPin = 0; s.StatusLedPin = -1; }));
+        Assert.Equal("BootButtonPin: GPIO0 is not the BOOT button on an ESP32-C3 board; BOOT is GPIO9 (see \"Boards and pins\" in README.md)", warning);
+    }
+
+    [Fact]
+    public void A_c3_button_on_an_ordinary_pin_other_than_gpio0_has_no_warning()
+    {
+        Assert.Empty(Warnings(s => { s.Chip = "esp32c3"; s.BootButtonPin = 4; s.StatusLedPin = 8; }));
+    }
 }
 
 /// <summary>The monitor topic is checked by the settings, and against the lesson's topics when the lesson is asked

@@ -41,8 +41,8 @@ namespace IotyDevice.Core
                     errors.Add("BrokerHost: has a user name or password in it (before the @); put only the host name here, \""
                         + HostPart(s.BrokerHost.Substring(at + 1)) + "\", and the credentials in BrokerUsername and BrokerPassword");
                 }
-                else if (!ipv6 && (s.BrokerHost.IndexOf("://") >= 0 || s.BrokerHost.IndexOf('/') >= 0 || s.BrokerHost.IndexOf(':') >= 0
-                    || s.BrokerHost.IndexOf(' ') >= 0))
+                // A scheme (mqtts://) is caught by its '/' and ':'.
+                else if (!ipv6 && (s.BrokerHost.IndexOf('/') >= 0 || s.BrokerHost.IndexOf(':') >= 0 || s.BrokerHost.IndexOf(' ') >= 0))
                 {
                     errors.Add("BrokerHost: \"" + s.BrokerHost + "\" is not a bare host name; remove any mqtts://, :port, path or spaces (the port goes in BrokerPort)");
                 }
@@ -72,7 +72,7 @@ namespace IotyDevice.Core
                 errors.Add("ClientIdPrefix: use at most 11 letters, digits, - or _ (the chip ID follows it)");
             }
 
-            if (s.StatusTopic != null && s.StatusTopic.Length > 0)
+            if (s.StatusTopic != null) // "" (availability off) has no problem
             {
                 string problem = TopicProblem(s.StatusTopic, false);
                 if (problem != null)
