@@ -23,7 +23,8 @@ public class ChipIdTests
     [InlineData(8)]
     public void A_mac_that_is_not_six_bytes_is_refused(int length)
     {
-        Assert.Throws<ArgumentException>(() => ChipId.FromMac(new byte[length]));
+        var refused = Assert.Throws<ArgumentException>(() => ChipId.FromMac(new byte[length]));
+        Assert.Equal("the WiFi MAC address must be 6 bytes", refused.Message);
     }
 
     [Fact]

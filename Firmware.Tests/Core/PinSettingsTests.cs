@@ -177,6 +177,52 @@ public class PinSettingsTests
         Assert.EndsWith("board is GPIO" + EspPins.BootButtonPin(board), warning);
     }
 
+    [Theory]
+    [InlineData("esp32", 0, "a strapping pin: held low at reset the ESP32 starts in download mode instead of running the firmware")]
+    [InlineData("esp32", 5, "a strapping pin: its level at reset is sampled by the ESP32 (datasheet, Strapping Pins)")]
+    [InlineData("esp32", 16, "wired to the PSRAM on ESP32-WROVER modules (free on WROOM modules)")]
+    [InlineData("esp32", 17, "wired to the PSRAM on ESP32-WROVER modules (free on WROOM modules)")]
+    [InlineData("esp32", 1, "the serial port's TX line, used for flashing and the debug connection")]
+    [InlineData("esp32", 3, "the serial port's RX line, used for flashing and the debug connection")]
+    [InlineData("esp32s3", 0, "a strapping pin: held low at reset the ESP32-S3 starts in download mode instead of running the firmware")]
+    [InlineData("esp32s3", 3, "a strapping pin: its level at reset changes how the ESP32-S3 boots (datasheet, Strapping Pins)")]
+    [InlineData("esp32s3", 45, "a strapping pin: its level at reset changes how the ESP32-S3 boots (datasheet, Strapping Pins)")]
+    [InlineData("esp32s3", 33, "wired to the octal PSRAM/flash on ESP32-S3 boards with N8R8/N16R8 modules")]
+    [InlineData("esp32s3", 35, "wired to the octal PSRAM/flash on ESP32-S3 boards with N8R8/N16R8 modules")]
+    [InlineData("esp32s3", 37, "wired to the octal PSRAM/flash on ESP32-S3 boards with N8R8/N16R8 modules")]
+    [InlineData("esp32c3", 9, "a strapping pin: held low at reset the ESP32-C3 starts in download mode instead of running the firmware")]
+    public void Each_caution_says_what_the_pin_is_wired_to_or_what_reset_does_with_it(string board, int pin, string caution)
+    {
+        Assert.Equal(caution, EspPins.Caution(board, pin));
+    }
+
+    [Theory]
+    [InlineData("esp32", 4)]
+    [InlineData("esp32", 18)]
+    [InlineData("esp32s3", 32)]
+    [InlineData("esp32s3", 38)]
+    [InlineData("esp32s3", 44)]
+    [InlineData("esp32c3", 10)]
+    public void An_ordinary_pin_has_no_caution(string board, int pin)
+    {
+        Assert.Null(EspPins.Caution(board, pin));
+    }
+
+    [Fact]
+    public void A_light_on_a_strapping_pin_gets_the_caution_and_what_the_led_circuit_must_not_do()
+    {
+        Assert.Equal("is a strapping pin: its level at reset is sampled by the ESP32 (datasheet, Strapping Pins); "
+            + "an LED circuit there must not pull it at reset", EspPins.LightCaution("esp32", 5));
+        Assert.Null(EspPins.LightCaution("esp32", 4));
+    }
+
+    [Fact]
+    public void A_light_on_the_s3_devkits_rgb_led_pin_names_the_board_table()
+    {
+        Assert.Equal("drives the ESP32-S3-DevKitC-1's RGB LED, which switching a pin cannot light; wire a plain LED to a free pin, "
+            + "or use -1 (see \"Boards and pins\" in README.md)", EspPins.LightCaution("esp32s3", 48));
+    }
+
     [Fact]
     public void A_light_on_a_strapping_pin_is_accepted_with_a_warning()
     {
