@@ -94,6 +94,14 @@ public class BootButtonTests
         Assert.True(button.Sample(true, 100 + Debounce));
         Assert.Equal(-1, button.MsUntilSettled(100 + Debounce));
     }
+
+    [Fact]
+    public void A_level_past_its_debounce_but_not_yet_looked_at_needs_a_look_now()
+    {
+        var button = new BootButton(Debounce, false, 0);
+        button.Sample(true, 100);
+        Assert.Equal(0, button.MsUntilSettled(100 + Debounce + 20));
+    }
 }
 
 /// <summary>Presses the loop did not see happen: level changes latched by the adapter and replayed at their times.</summary>
@@ -149,6 +157,31 @@ public class LatchedPressTests
         var button = new BootButton(Debounce, true, 0);
         Assert.Equal(0, Feed(button, 5_000, (1_000, false)));
         Assert.Equal(1, Feed(button, 9_000, (6_000, true), (6_300, false)));
+    }
+
+    [Fact]
+    public void A_change_stamped_before_what_was_already_fed_counts_from_then_not_from_its_stamp()
+    {
+        var button = new BootButton(Debounce, false, 1_000);
+        Assert.Equal(0, Feed(button, 1_000 + Debounce - 10, (500, true))); // held since 1 000 at the earliest: not yet settled
+        Assert.Equal(1, Feed(button, 1_000 + Debounce));
+    }
+
+    [Fact]
+    public void Changes_are_taken_in_parts_when_the_arrays_are_shorter_than_what_is_latched()
+    {
+        var changes = new ButtonChanges(8);
+        for (int i = 0; i < 4; i++)
+        {
+            changes.Record(i % 2 == 0, 100 * i);
+        }
+
+        var at = new long[2];
+        var down = new bool[8];
+        Assert.Equal(2, changes.Take(at, down));
+        Assert.Equal(new long[] { 0, 100 }, at);
+        Assert.Equal(2, changes.Take(new long[8], new bool[1]) + changes.Take(new long[8], new bool[1]));
+        Assert.Equal(0, changes.Take(at, down));
     }
 
     [Fact]

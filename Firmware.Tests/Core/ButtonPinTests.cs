@@ -55,4 +55,37 @@ public class ButtonPinTests
         rig.StartOnline();
         Assert.Contains(rig.Monitor.Lines, l => l.StartsWith("BOOT: GPIO0 cannot be opened as an input (pin in use); check BootButtonPin", StringComparison.Ordinal));
     }
+
+    private sealed class CountingLesson : ILesson
+    {
+        public int Presses;
+        public string[] Topics() => new[] { "topic1" };
+        public void OnMessage(MqttMessage message, Board board) { }
+        public void OnBootPress(Board board) => Presses++;
+    }
+
+    [Fact]
+    public void A_press_with_invalid_settings_never_reaches_the_lesson()
+    {
+        var lesson = new CountingLesson();
+        var rig = new DeviceRig { Lesson = lesson };
+        rig.Settings.Problem = "settings.json not found";
+        rig.Start();
+        rig.Press();
+        Assert.Equal(1, rig.Monitor.Count("BOOT: pressed, but nothing can be sent until the settings are fixed (see above)"));
+        Assert.Equal(0, lesson.Presses);
+    }
+
+    [Fact]
+    public void A_press_made_before_the_button_is_opened_is_not_counted_even_without_debounce()
+    {
+        var lesson = new CountingLesson();
+        var rig = new DeviceRig { Lesson = lesson };
+        rig.Options.DebounceMs = 0;
+        rig.Button.IsDown = true;
+        rig.Button.IsDown = false;
+        rig.StartOnline();
+        rig.Hold(100);
+        Assert.Equal(0, lesson.Presses);
+    }
 }

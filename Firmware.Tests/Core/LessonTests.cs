@@ -188,6 +188,18 @@ public class LessonTests
     }
 
     [Fact]
+    public void An_input_only_pin_is_refused_with_the_table_to_look_in()
+    {
+        var rig = Online(new PinUser { Pin = 34 });
+        rig.Receive("topic1", "on");
+        rig.Device.Step();
+
+        string line = rig.Monitor.Lines.Single(l => l.StartsWith("Lesson: OnMessage (topic1) failed: "));
+        Assert.StartsWith("Lesson: OnMessage (topic1) failed: ArgumentException: DigitalWrite: GPIO34 is input-only", line);
+        Assert.EndsWith("; use another pin (see \"Boards and pins\" in README.md) (the device carries on)", line);
+    }
+
+    [Fact]
     public void With_the_status_light_off_its_pin_is_the_lessons()
     {
         var rig = Online(new PinUser { Pin = 2 }, r => r.Settings.Settings.StatusLedPin = -1);
@@ -339,6 +351,7 @@ public class LessonTests
         public bool IsOn;
         public bool IsEte;
         public bool IsEteWithoutAccents;
+        public bool IsU0080;
         public string[] Topics() => new[] { "topic1" };
         public void OnMessage(MqttMessage message, Board board)
         {
@@ -348,6 +361,7 @@ public class LessonTests
             IsOn = message.Is("on");
             IsEte = message.Is("été");
             IsEteWithoutAccents = message.Is("ete");
+            IsU0080 = message.Is("\u0080");
         }
         public void OnBootPress(Board board) { }
     }
@@ -368,6 +382,7 @@ public class LessonTests
         Assert.Equal(text, capture.Text);
         Assert.Equal(isOn, capture.IsOn);
         Assert.Equal("topic1", capture.Topic);
+        Assert.DoesNotContain(rig.Monitor.Lines, l => l.StartsWith("Lesson:", StringComparison.Ordinal)); // comparing never throws
     }
 
     [Fact]
@@ -394,6 +409,144 @@ public class LessonTests
         Assert.Empty(capture.Seen.Payload);
         Assert.Null(capture.Seen.Topic);
     }
+
+    // ---- What the runner says when the lesson's Topics or a method goes wrong ---------------------------------
+
+    private sealed class GivenTopics : ILesson
+    {
+        public string[] Given;
+        public bool Throw;
+        public string[] Topics() => Throw ? throw new InvalidOperationException("no topics today") : Given;
+        public void OnMessage(MqttMessage message, Board board) => board.Print(message.Text);
+        public void OnBootPress(Board board) { }
+    }
+
+    private static (LessonRunner Runner, RecordingMonitor Monitor) Runner(ILesson lesson)
+    {
+        var monitor = new RecordingMonitor();
+        var board = new Board(monitor, new MessageLine(200), null, new FakePins());
+        return (new LessonRunner(lesson, board, new FakeClock(), monitor, 1000), monitor);
+    }
+
+    [Fact]
+    public void A_lesson_whose_topics_throw_is_named_and_the_device_subscribes_to_nothing()
+    {
+        var (runner, monitor) = Runner(new GivenTopics { Throw = true });
+        Assert.Null(runner.Topics(FakeSettings.Valid()));
+        Assert.Equal("Lesson: Topics failed: InvalidOperationException: no topics today (the device carries on)", monitor.Lines[0]);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_lesson_with_no_topics_only_publishes_and_says_so(bool asNull)
+    {
+        var (runner, monitor) = Runner(new GivenTopics { Given = asNull ? null : new string[0] });
+        Assert.Empty(runner.Topics(FakeSettings.Valid()));
+        Assert.Equal(new[] { "Lesson: Topics gave no topic; the device subscribes to nothing and only publishes" }, monitor.Lines);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    public void An_empty_topic_is_named_by_its_number_with_the_file_to_fix(string empty)
+    {
+        var (runner, monitor) = Runner(new GivenTopics { Given = new[] { "topic1", empty } });
+        Assert.Null(runner.Topics(FakeSettings.Valid()));
+        Assert.Equal(new[] { "Lesson: Topics: topic 2 is empty; fix Topics in Firmware/Lesson.cs" }, monitor.Lines);
+    }
+
+    [Fact]
+    public void A_message_handed_over_without_a_payload_reads_as_empty_text()
+    {
+        var (runner, monitor) = Runner(new GivenTopics { Given = new[] { "topic1" } });
+        runner.OnMessage("topic1", null);
+        Assert.Equal(new[] { "" }, monitor.Lines);
+    }
+
+    private sealed class FramedException : Exception
+    {
+        private readonly string _trace;
+        public FramedException(string trace) : base("boom") => _trace = trace;
+        public override string StackTrace => _trace;
+    }
+
+    /// <summary>Named Custom: its frames are written by hand below, as a PC and the board print them.</summary>
+    private sealed class Custom : ILesson
+    {
+        public string Trace;
+        public string[] Topics() => new[] { "topic1" };
+        public void OnMessage(MqttMessage message, Board board) => throw new FramedException(Trace);
+        public void OnBootPress(Board board) { }
+    }
+
+    [Theory]
+    [InlineData(null, null)] // no stack trace at all
+    [InlineData("   at Other.Place()", null)] // no frame of the lesson
+    [InlineData("   at A.CustomHelper.Go()", null)] // a longer name is another class
+    [InlineData("abcdef.ghi", null)] // a dot where the name would end, but no name
+    [InlineData("   at X.Custom\n   at IotyDevice.Custom::OnMessage [IP: 0004]", "at IotyDevice.Custom::OnMessage [IP: 0004]")] // the board's frame, after a line that only ends with the name
+    [InlineData(".Custom.OnMessage() in Lesson.cs:line 7", ".Custom.OnMessage() in Lesson.cs:line 7")] // the name at the very start
+    [InlineData("   at Other.Place()\n   at IotyDevice.Custom.OnMessage(MqttMessage message, Board board)", "at IotyDevice.Custom.OnMessage(MqttMessage message, Board board)")]
+    public void The_lessons_frame_is_the_first_line_naming_the_lesson_class_and_none_is_printed_without_one(string trace, string expected)
+    {
+        var (runner, monitor) = Runner(new Custom { Trace = trace });
+        runner.OnMessage("topic1", new byte[0]);
+        Assert.Equal("Lesson: OnMessage (topic1) failed: FramedException: boom (the device carries on)", monitor.Lines[0]);
+        Assert.Equal(expected == null ? new string[0] : new[] { "Lesson:   " + expected }, monitor.Lines.Skip(1));
+    }
+
+    private static class ToolKit
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        public static void Fail() => throw new InvalidOperationException("from a helper");
+    }
+
+    private sealed class Kit : ILesson
+    {
+        public string[] Topics() => new[] { "topic1" };
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        public void OnMessage(MqttMessage message, Board board) => ToolKit.Fail();
+        public void OnBootPress(Board board) { }
+    }
+
+    [Fact]
+    public void A_helper_whose_name_ends_with_the_lessons_is_not_taken_for_the_lesson()
+    {
+        var (runner, monitor) = Runner(new Kit());
+        runner.OnMessage("topic1", new byte[0]);
+        string at = monitor.Lines.Single(l => l.StartsWith("Lesson:   "));
+        Assert.Contains("Kit.OnMessage", at);
+        Assert.DoesNotContain("ToolKit", at);
+    }
+
+    [Fact]
+    public void A_lone_0x80_byte_is_not_the_character_u0080()
+    {
+        var capture = new Capture();
+        var rig = Online(capture);
+        rig.Mqtt.Listener.OnMessage("topic1", new byte[] { 0x80 }, 0);
+        rig.Device.Step();
+        Assert.Equal("\uFFFD", capture.Text);
+        Assert.False(capture.IsU0080);
+    }
+
+    [Fact]
+    public void The_settings_a_lesson_reads_are_the_ones_the_device_runs_with()
+    {
+        var lesson = new SettingsReader();
+        var rig = Online(lesson);
+        rig.Receive("topic1", "x");
+        rig.Device.Step();
+        Assert.Contains("abc123.s1.eu.hivemq.cloud", rig.Monitor.Lines);
+    }
+
+    private sealed class SettingsReader : ILesson
+    {
+        public string[] Topics() => new[] { "topic1" };
+        public void OnMessage(MqttMessage message, Board board) => board.Print(board.Settings.BrokerHost);
+        public void OnBootPress(Board board) { }
+    }
 }
 
 public class BoardTests
@@ -406,7 +559,7 @@ public class BoardTests
     public void A_publish_qos_must_be_0_1_or_2(int qos)
     {
         var e = Assert.Throws<ArgumentException>(() => NewBoard().Publish("topic2", "hello", qos, false));
-        Assert.Contains("is not an MQTT QoS; use 0, 1 or 2", e.Message);
+        Assert.Equal("Publish: QoS " + qos + " is not an MQTT QoS; use 0, 1 or 2", e.Message);
     }
 
     private sealed class Captured : ILessonPublisher
@@ -439,5 +592,37 @@ public class BoardTests
         var names = typeof(Board).GetProperty(nameof(Board.Settings))!.PropertyType.GetProperties().Select(p => p.Name).ToList();
         Assert.Contains("BrokerHost", names);
         Assert.DoesNotContain(names, n => n.Contains("Password", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Publishing_no_text_or_no_payload_says_what_to_pass_for_an_empty_message()
+    {
+        var e = Assert.Throws<ArgumentException>(() => NewBoard().Publish("topic2", (string)null, 1, false));
+        Assert.Equal("Publish needs a text (use \"\" for an empty message)", e.Message);
+        e = Assert.Throws<ArgumentException>(() => NewBoard().Publish("topic2", (byte[])null, 1, false));
+        Assert.Equal("Publish needs a payload (use new byte[0] for an empty message)", e.Message);
+    }
+
+    [Fact]
+    public void Printing_no_text_prints_an_empty_line()
+    {
+        var monitor = new RecordingMonitor();
+        new Board(monitor, new MessageLine(200), null, null).Print((string)null);
+        Assert.Equal(new[] { "" }, monitor.Lines);
+    }
+
+    [Fact]
+    public void A_board_without_output_pins_says_so()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => NewBoard().DigitalWrite(4, true));
+        Assert.Equal("DigitalWrite: this device has no output pins", e.Message);
+    }
+
+    [Fact]
+    public void Before_the_settings_are_read_any_pin_is_written()
+    {
+        var pins = new FakePins();
+        new Board(new RecordingMonitor(), new MessageLine(200), null, pins).DigitalWrite(34, true);
+        Assert.Equal(new[] { (34, true) }, pins.Writes);
     }
 }

@@ -52,6 +52,14 @@ public class MessageLineTests
     }
 
     [Fact]
+    public void The_longest_line_a_cut_topic_and_a_cut_payload_with_a_7_digit_size_fits_the_buffer()
+    {
+        var payload = Enumerable.Repeat((byte)'x', 1_000_000).ToArray();
+        string line = Format(new string('t', 300), payload, 10);
+        Assert.Equal("Received on " + new string('t', MessageLine.MaxTopicChars) + "...: " + new string('x', 10) + "... (1000000 bytes)", line);
+    }
+
+    [Fact]
     public void A_long_topic_is_cut()
     {
         string topic = new string('t', 300);

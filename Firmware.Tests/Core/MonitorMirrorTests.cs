@@ -96,6 +96,66 @@ public class MonitorMirrorTests
     }
 
     [Fact]
+    public void Lines_that_exactly_fill_the_character_bound_are_all_kept()
+    {
+        var bench = new Bench(capacity: 4, maxChars: 100);
+        bench.Mirror.WriteLine(new string('a', 50));
+        bench.Mirror.WriteLine(new string('b', 50));
+        Assert.Equal(2, bench.Mirror.Waiting);
+        bench.Mirror.Pump(bench.Mqtt);
+        Assert.Equal(new[] { new string('a', 50), new string('b', 50) }, bench.Sent);
+    }
+
+    [Fact]
+    public void A_single_line_longer_than_the_character_bound_is_still_kept_and_sent()
+    {
+        var bench = new Bench(capacity: 4, maxChars: 10);
+        bench.Mirror.WriteLine(new string('x', 20));
+        bench.Mirror.Pump(bench.Mqtt);
+        Assert.Equal(new[] { new string('x', 20) }, bench.Sent);
+    }
+
+    [Fact]
+    public void A_printed_line_of_400_characters_is_sent_whole_and_a_longer_one_is_cut_to_400_and_three_dots()
+    {
+        var bench = new Bench();
+        bench.Mirror.WriteLine(new string('a', 400));
+        bench.Mirror.WriteLine(new string('b', 401));
+        bench.Mirror.Pump(bench.Mqtt);
+        Assert.Equal(new[] { new string('a', 400), new string('b', 400) + "..." }, bench.Sent);
+    }
+
+    [Fact]
+    public void Lines_printed_before_the_topic_is_known_wait_for_it()
+    {
+        var clock = new FakeClock();
+        var mqtt = new FakeMqtt { IsConnected = true };
+        var mirror = new MonitorMirror(new RecordingMonitor(), clock, 4, 4096, 100);
+        mirror.WriteLine("early");
+        mirror.Pump(mqtt);
+        Assert.Empty(mqtt.Publishes);
+
+        mirror.SetTopic("m");
+        mirror.Pump(mqtt);
+        Assert.Equal(new[] { "early" }, mqtt.PublishedTexts("m"));
+    }
+
+    [Fact]
+    public void The_count_of_dropped_lines_whose_publish_failed_is_sent_on_the_next_pass()
+    {
+        var bench = new Bench();
+        for (int i = 1; i <= 6; i++) bench.Mirror.WriteLine("line " + i);
+        bench.Mqtt.ThrowOnPublish = true;
+        bench.Mirror.Pump(bench.Mqtt);
+        Assert.Empty(bench.Mqtt.Publishes);
+
+        bench.Mqtt.ThrowOnPublish = false;
+        bench.Mirror.Pump(bench.Mqtt);
+        Assert.StartsWith("Monitor: 2 earlier lines not sent here", bench.Sent[0]);
+        Assert.Equal(new[] { "line 3", "line 4", "line 5", "line 6" }, bench.Sent.Skip(1));
+    }
+
+    [Fact]
     public void After_a_burst_of_the_ring_it_sends_one_line_per_interval()
     {
         var bench = new Bench();
@@ -164,6 +224,20 @@ public class MonitorMirrorTests
         bench.Mirror.Pump(bench.Mqtt);
         Assert.Empty(bench.Sent);
         Assert.Equal(new[] { "before", "after", "later" }, bench.Monitor.Lines); // the serial monitor has them all
+    }
+
+    [Fact]
+    public void A_message_line_printed_after_the_mirror_is_turned_off_is_not_kept()
+    {
+        var bench = new Bench();
+        bench.Mirror.SetTopic("");
+        bench.Mirror.WriteLine("Received on topic1: on".ToCharArray(), 22);
+        Assert.Equal(0, bench.Mirror.Waiting);
+
+        bench.Mirror.SetTopic("m");
+        bench.Mirror.Pump(bench.Mqtt);
+        Assert.Empty(bench.Sent);
+        Assert.Equal(new[] { "Received on topic1: on" }, bench.Monitor.Lines);
     }
 
     [Fact]

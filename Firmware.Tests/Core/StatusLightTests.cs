@@ -91,6 +91,53 @@ public class StatusLightTests
         Assert.Equal(380, _light.Show(ConnectionState.JoiningWifi, 2));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Before_the_device_starts_the_light_is_driven_dark_and_stays_so(int pin)
+    {
+        Assert.Equal(int.MaxValue, _light.Show(ConnectionState.NotStarted, pin));
+        Assert.Equal(new[] { (pin, false) }, _led.Switches.Select(s => (s.Pin, s.On)));
+    }
+
+    [Fact]
+    public void A_new_blink_pattern_starts_at_its_beginning()
+    {
+        _clock.Advance(1000);
+        Assert.Equal(500, _light.Show(ConnectionState.JoiningWifi, 2));
+        _clock.Advance(300);
+        Assert.Equal(100, _light.Show(ConnectionState.ConnectingMqtt, 2)); // the first lit 100 ms of the double blink
+        Assert.True(_led.IsOn);
+    }
+
+    [Fact]
+    public void During_a_flash_it_says_when_the_flash_ends()
+    {
+        _light.Show(ConnectionState.Online, 2);
+        _light.MessageReceived();
+        _clock.Advance(30);
+        Assert.Equal(50, _light.Show(ConnectionState.Online, 2));
+        Assert.False(_led.IsOn);
+    }
+
+    [Fact]
+    public void Gpio_0_is_a_light_pin_like_any_other_and_is_left_dark_when_the_pin_changes()
+    {
+        _light.Show(ConnectionState.Online, 0);
+        _light.Show(ConnectionState.Online, 5);
+        Assert.Equal(new[] { (0, true), (0, false), (5, true) }, _led.Switches.Select(s => (s.Pin, s.On)));
+    }
+
+    [Fact]
+    public void A_light_moved_to_no_pin_and_back_is_driven_again()
+    {
+        _light.Show(ConnectionState.Online, 2);
+        _light.Show(ConnectionState.Online, -1);
+        _light.Show(ConnectionState.JoiningWifi, -1);
+        _light.Show(ConnectionState.Online, 2);
+        Assert.Equal(new[] { (2, true), (2, false), (2, true) }, _led.Switches.Select(s => (s.Pin, s.On)));
+    }
+
     [Fact]
     public void Pin_minus_one_switches_nothing_and_a_new_pin_leaves_the_old_one_dark()
     {

@@ -79,19 +79,25 @@ public class Utf8Tests
         Assert.Null(Utf8.Printable(null));
     }
 
-    [Fact]
-    public void Decoding_stops_at_the_char_limit_without_splitting_a_surrogate_pair()
+    [Theory]
+    [InlineData("ab😀", 3, 2, 2)]       // the pair would need chars 3 and 4
+    [InlineData("\U00010000", 1, 0, 0)] // the first four-byte character, room for one char only
+    public void Decoding_stops_at_the_char_limit_without_splitting_a_surrogate_pair(string text, int maxChars, int written, int read)
     {
-        var bytes = Encoding.UTF8.GetBytes("ab😀");
-        var chars = new char[3];
-        int n = Utf8.Decode(bytes, 0, bytes.Length, chars, 0, 3, out int consumed);
-        Assert.Equal(2, n);
-        Assert.Equal(2, consumed);
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var chars = new char[maxChars];
+        int n = Utf8.Decode(bytes, 0, bytes.Length, chars, 0, maxChars, out int consumed);
+        Assert.Equal(written, n);
+        Assert.Equal(read, consumed);
     }
 
     [Theory]
     [InlineData("hello")]
     [InlineData("héllo 温度 😀")]
+    [InlineData("\u007F\u0080")]     // the last one-byte and the first two-byte character
+    [InlineData("\u07FF\u0800")]     // the last two-byte and the first three-byte character
+    [InlineData("\uFFFF\U00010000")] // the last three-byte and the first four-byte character
+    [InlineData("😀a")]               // a character after a four-byte one lands right behind it
     public void Encode_matches_dotnet(string text)
     {
         Assert.Equal(Encoding.UTF8.GetBytes(text), Utf8.Encode(text));
@@ -109,6 +115,9 @@ public class Utf8Tests
             "\uDFFFa",             // a lone low surrogate
             "\uDC00\uD800",        // a pair the wrong way round: two replacements
             "\uD800\uD800\uDC00",  // a lone high surrogate before a pair
+            "a\uDC00",             // an ordinary character before a lone low surrogate
+            "\uE000\uDC00",        // a character above the high surrogates before a low one
+            "\uDC00\uDC00",        // two low surrogates: two replacements, not a pair
         };
         foreach (string text in cases)
         {
@@ -120,5 +129,26 @@ public class Utf8Tests
     public void Encode_turns_a_lone_surrogate_into_a_replacement_character()
     {
         Assert.Equal(Encoding.UTF8.GetBytes("a\uFFFDb"), Utf8.Encode("a\uD800b"));
+    }
+
+    [Theory]
+    [InlineData("\u0800")]     // E0 A0 80: the lowest second byte E0 allows
+    [InlineData("\uD7FF")]     // ED 9F BF: the highest second byte ED allows
+    [InlineData("\U00010000")] // F0 90 80 80: the lowest second byte F0 allows
+    [InlineData("\U0010FFFF")] // F4 8F BF BF: the highest second byte F4 allows
+    public void The_first_and_last_characters_a_narrow_lead_byte_allows_decode_as_themselves(string text)
+    {
+        Assert.Equal(text, Decode(Encoding.UTF8.GetBytes(text)));
+    }
+
+    [Fact]
+    public void Decoding_from_an_offset_counts_only_the_bytes_it_read()
+    {
+        var bytes = Encoding.UTF8.GetBytes("xxhé");
+        var chars = new char[10];
+        int n = Utf8.Decode(bytes, 2, bytes.Length - 2, chars, 1, 5, out int consumed);
+        Assert.Equal(2, n);
+        Assert.Equal(3, consumed);
+        Assert.Equal("hé", new string(chars, 1, n));
     }
 }

@@ -77,7 +77,8 @@ namespace IotyDevice.Core
                 throw new ArgumentException("DigitalWrite: pin " + pin.ToString() + " does not exist; use a GPIO number such as 4");
             }
 
-            if (_settings != null && _settings.StatusLedPin != DeviceSettings.NoStatusLed && pin == _settings.StatusLedPin)
+            // With the light off StatusLedPin is NoStatusLed (-1), which no pin that got this far can equal.
+            if (_settings != null && pin == _settings.StatusLedPin)
             {
                 throw new InvalidOperationException("DigitalWrite: GPIO " + pin.ToString()
                     + " is the status light's pin (StatusLedPin in settings.json); use another pin, or set StatusLedPin to -1 to switch it yourself");

@@ -109,14 +109,16 @@ namespace IotyDevice.Core
         /// would be mirrored in turn).</summary>
         public void Pump(IMqttTransport mqtt)
         {
-            if (_topic == null || (_count == 0 && _dropped == 0))
+            // What was dropped is counted only while a line stays after the gap (Keep drops, then keeps one; a pass
+            // sends the count before the line after it), so the count never waits without a line.
+            if (_topic == null || _count == 0)
             {
                 return;
             }
 
             long now = _clock.NowMs;
             Refill(now);
-            while (_tokens > 0 && (_count > 0 || _dropped > 0))
+            while (_tokens > 0 && _count > 0)
             {
                 // The count of what was dropped rides along with the line after the gap; it takes no turn of its own,
                 // so a flood still shows its lines, not only counts.
@@ -130,7 +132,7 @@ namespace IotyDevice.Core
                     _dropped = 0;
                 }
 
-                if (_count == 0 || !Send(mqtt, FormatOldest(now)))
+                if (!Send(mqtt, FormatOldest(now)))
                 {
                     return;
                 }
@@ -180,12 +182,7 @@ namespace IotyDevice.Core
 
         private void Refill(long now)
         {
-            long gained = (now - _refilledAtMs) / _intervalMs;
-            if (gained <= 0)
-            {
-                return;
-            }
-
+            long gained = (now - _refilledAtMs) / _intervalMs; // never negative: the clock never goes back
             _refilledAtMs += gained * _intervalMs;
             long tokens = _tokens + gained;
             _tokens = tokens > _texts.Length ? _texts.Length : (int)tokens;

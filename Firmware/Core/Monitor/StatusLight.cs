@@ -123,20 +123,17 @@ namespace IotyDevice.Core
                 period += _blink[i];
             }
 
+            // The phase is below the period, so the walk ends inside the pattern.
             int phase = (int)((now - _sinceMs) % period);
-            for (int i = 0; i < _blink.Length; i++)
+            int step = 0;
+            while (phase >= _blink[step])
             {
-                if (phase < _blink[i])
-                {
-                    untilChange = _blink[i] - phase;
-                    return i % 2 == 0;
-                }
-
-                phase -= _blink[i];
+                phase -= _blink[step];
+                step++;
             }
 
-            untilChange = 1; // not reached: the phase is below the period
-            return false;
+            untilChange = _blink[step] - phase;
+            return step % 2 == 0;
         }
 
         private void Drive(bool lit)
@@ -148,8 +145,9 @@ namespace IotyDevice.Core
 
             if (_litPin != _pin && _litPin >= 0 && _lit)
             {
-                _output.Set(_litPin, false); // the pin setting changed: leave the old LED dark
-                _lit = false;
+                // The pin setting changed: leave the old LED dark. _lit needs no reset: _litPin no longer being
+                // _pin makes the next Set below (or the first on a later pin) happen whatever the level.
+                _output.Set(_litPin, false);
             }
 
             if (_pin < 0)

@@ -55,15 +55,14 @@ namespace IotyDevice.Core
                     presses++;
                 }
 
-                if (Sample(down[i], at))
-                {
-                    presses++;
-                }
-
+                // A change is never a press by itself: a level that differs only starts its debounce, and the same
+                // level was just looked at above with the same time.
+                Sample(down[i], at);
                 fedMs = at;
             }
 
-            if (nowMs - fedMs >= 0 && Sample(_lastRaw, nowMs))
+            // A now earlier than the last stamp cannot settle anything: that level has not held at all by then.
+            if (Sample(_lastRaw, nowMs))
             {
                 presses++;
             }

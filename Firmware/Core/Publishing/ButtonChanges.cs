@@ -18,8 +18,6 @@ namespace IotyDevice.Core
             _down = new bool[capacity];
         }
 
-        public int Capacity { get { return _atMs.Length; } }
-
         /// <summary>Called on the adapter's event thread; never blocks for long, never throws.</summary>
         public void Record(bool down, long atMs)
         {

@@ -42,7 +42,7 @@ namespace IotyDevice.Core
             }
 
             n = Append(Separator, n);
-            int size = payload == null ? 0 : payload.Length;
+            int size = payload.Length; // never null: MqttMessage hands an empty array for an empty message
             if (size == 0)
             {
                 return Append(Empty, n);
