@@ -844,8 +844,9 @@ public class DeviceTests
         Assert.Equal(0, wait);
     }
 
-    [Fact]
-    public void Run_returns_after_stop_and_says_offline_first()
+    /// <summary>A rig brought online step by step, and a second device on its ports for <see cref="Device.Run"/> on
+    /// a thread of its own (the connection the rig opened stays the current one).</summary>
+    private static (DeviceRig Rig, Device Device) SecondDeviceOnAnOnlineRig()
     {
         var rig = new DeviceRig();
         rig.Start();
@@ -854,7 +855,13 @@ public class DeviceTests
         {
             Network = rig.Network, Mqtt = rig.Mqtt, Button = rig.Button, Clock = rig.Clock, Monitor = rig.Monitor, Settings = rig.Settings,
         };
-        var device = new Device(ports, rig.Options, new Wakeup());
+        return (rig, new Device(ports, rig.Options, new Wakeup()));
+    }
+
+    [Fact]
+    public void Run_returns_after_stop_and_says_offline_first()
+    {
+        var (rig, device) = SecondDeviceOnAnOnlineRig();
         var thread = new Thread(device.Run);
         thread.Start();
         Assert.True(SpinWait.SpinUntil(() => device.State == ConnectionState.Online, 5_000));
@@ -869,14 +876,7 @@ public class DeviceTests
     [Fact]
     public void Stop_prints_what_the_library_still_hands_over_and_closes_only_then()
     {
-        var rig = new DeviceRig();
-        rig.Start();
-        rig.RunUntil(() => rig.Device.State == ConnectionState.Online);
-        var ports = new DevicePorts
-        {
-            Network = rig.Network, Mqtt = rig.Mqtt, Button = rig.Button, Clock = rig.Clock, Monitor = rig.Monitor, Settings = rig.Settings,
-        };
-        var device = new Device(ports, rig.Options, new Wakeup());
+        var (rig, device) = SecondDeviceOnAnOnlineRig();
         // The loop has already left when "offline" goes out: only the stop's own drain can print these.
         rig.Mqtt.OnPublish = (topic, text) =>
         {
