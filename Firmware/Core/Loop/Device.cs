@@ -61,6 +61,9 @@ namespace IotyDevice.Core
 
         public int InboxCount { get { return _inbox.Count; } }
 
+        /// <summary>Topic and payload bytes waiting in the inbox (bounded by DeviceOptions.InboxMaxBytes).</summary>
+        public int InboxBytes { get { return _inbox.Bytes; } }
+
         /// <summary>Publishes kept until the broker confirms them (see <see cref="Outbox"/>).</summary>
         public int UnconfirmedPublishes { get { return _outbox.Count; } }
 
