@@ -14,7 +14,7 @@ public class EmbeddedBrokerTests
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(20);
 
     [Fact]
-    public void Lesson_flow_on_the_embedded_broker_then_quit_within_a_second()
+    public void Lesson_flow_on_the_embedded_broker_then_quit_exits_0()
     {
         using var dir = new TempDir();
         string state = dir.File("state");
@@ -56,12 +56,9 @@ public class EmbeddedBrokerTests
                 Assert.Equal(1, sim.Count("[app] topic2: hello"));
                 Assert.Equal(1, sim.Count("Received on topic1: on"));
 
-                var clock = Stopwatch.StartNew();
+                // How long the quit takes is a figure of scripts/bench.sh, not a test: a timed assertion fails on a busy machine.
                 sim.Send("quit");
-                int code = sim.WaitForExit(TimeSpan.FromSeconds(10));
-                clock.Stop();
-                Assert.Equal(0, code);
-                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), "exited " + clock.ElapsedMilliseconds + " ms after quit; expected within 1000 ms");
+                Assert.Equal(0, sim.WaitForExit(TimeSpan.FromSeconds(10)));
                 Assert.Equal("[sim] script done; exit code 0", sim.Lines.Last());
             }
         });

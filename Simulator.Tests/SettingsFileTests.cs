@@ -46,10 +46,8 @@ public class SettingsFileTests
                 Assert.Equal(1, sim.Count("BOOT: sent hello to topic2"));
                 Assert.Contains("as 240ac412abfe", broker.LogText()); // it really was this mosquitto
 
-                clock.Restart();
                 sim.Send("quit");
                 Assert.Equal(0, sim.WaitForExit(TimeSpan.FromSeconds(10)));
-                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), "exited " + clock.ElapsedMilliseconds + " ms after quit; expected within 1000 ms");
             }
         }, () => broker.LogText());
     }

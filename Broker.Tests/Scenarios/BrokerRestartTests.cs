@@ -15,7 +15,6 @@ public sealed class BrokerRestartTests
         {
             rig.Device.Start();
             rig.WaitForSubscriptions(1);
-            var clock = System.Diagnostics.Stopwatch.StartNew();
             for (int restart = 1; restart <= 10; restart++)
             {
                 rig.Broker.Kill();
@@ -27,7 +26,6 @@ public sealed class BrokerRestartTests
             }
             Assert.Equal(10, rig.Device.Monitor.Count("MQTT: connection lost"));
             Assert.True(rig.Device.IsAlive);
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "10 restarts took " + clock.Elapsed);
         });
     }
 }
