@@ -25,7 +25,10 @@ public sealed class BenchReport
     private readonly List<string> _missed = new();
 
     /// <summary>In section order (the sections run in another order: the cheap, broker-less ones first).</summary>
-    public IReadOnlyList<Row> Rows => _rows.OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
+    public IReadOnlyList<Row> Rows => _rows.OrderBy(r => SectionOf(r.Id)).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
+
+    /// <summary>The number an id starts with ("10a" → 10), so section 10 follows section 9.</summary>
+    private static int SectionOf(string id) => int.Parse(new string(id.TakeWhile(char.IsDigit).ToArray()), System.Globalization.CultureInfo.InvariantCulture);
 
     public void Add(Row row)
     {

@@ -26,6 +26,7 @@ var sections = new (string Name, Action Run)[]
     (ClassroomBench.Section, () => ClassroomBench.Run(report, quick)),
     (MonitorMirrorBench.Section, () => MonitorMirrorBench.Run(report, quick ? 60 : 400, quick ? 2_000 : 10_000)),
     (MemoryBench.Section, () => MemoryBench.Run(report)),
+    (StopBench.Section, () => StopBench.Run(report, quick ? 2 : 5)),
 }.OrderBy(s => Numbers(s.Name).Min()).ToArray();
 
 for (int i = 0; i < args.Length; i++)
