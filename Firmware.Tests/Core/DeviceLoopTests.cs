@@ -55,11 +55,12 @@ public class DeviceLoopTests
         rig.Settings.Problem = "settings.json: not JSON";
         rig.Start();
         rig.Settings.Problem = null;
-        rig.Clock.Advance(rig.Options.SettingsRetryMs - 100);
-        Assert.Equal(100, rig.Device.Step());
+        // 30 ms, not 100: the status light's fast blink (100 ms) also wakes the loop and would hide a late re-read.
+        rig.Clock.Advance(rig.Options.SettingsRetryMs - 30);
+        Assert.Equal(30, rig.Device.Step());
         Assert.Equal(ConnectionState.SettingsInvalid, rig.Device.State);
 
-        rig.Clock.Advance(100);
+        rig.Clock.Advance(30);
         rig.Device.Step();
         Assert.NotEqual(ConnectionState.SettingsInvalid, rig.Device.State);
     }

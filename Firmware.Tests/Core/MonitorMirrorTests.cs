@@ -227,6 +227,45 @@ public class MonitorMirrorTests
     }
 
     [Fact]
+    public void Turning_the_mirror_off_lets_the_lines_it_kept_be_collected()
+    {
+        // On a board without PSRAM the kept lines (up to 4096 characters) are heap the learner needs back.
+        var mirror = new MonitorMirror(new SerialThatKeepsNothing(), new FakeClock(), 4, 4096, 100);
+        mirror.SetTopic("m");
+        WeakReference[] kept = KeepLines(mirror, 4);
+
+        mirror.SetTopic("");
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        Assert.All(kept, line => Assert.False(line.IsAlive, "a line the mirror kept is still reachable after it was turned off"));
+        GC.KeepAlive(mirror);
+    }
+
+    /// <summary>Lines made here, so only the mirror holds them once this returns.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference[] KeepLines(MonitorMirror mirror, int count)
+    {
+        var kept = new WeakReference[count];
+        for (int i = 0; i < count; i++)
+        {
+            string line = new string('x', 100) + i;
+            mirror.WriteLine(line);
+            kept[i] = new WeakReference(line);
+        }
+        return kept;
+    }
+
+    /// <summary>A serial monitor that prints nothing and keeps nothing, so only the mirror can hold a line.</summary>
+    private sealed class SerialThatKeepsNothing : IMonitor
+    {
+        public void WriteLine(string line) { }
+
+        public void WriteLine(char[] chars, int count) { }
+    }
+
+    [Fact]
     public void A_message_line_printed_after_the_mirror_is_turned_off_is_not_kept()
     {
         var bench = new Bench();
