@@ -75,14 +75,16 @@ public class DeviceLoopTests
     }
 
     [Fact]
-    public void The_inbox_count_is_what_waits_to_be_printed()
+    public void The_inbox_count_and_bytes_are_what_waits_to_be_printed()
     {
         var rig = new DeviceRig().StartOnline();
         rig.Receive("topic1", "a");
-        rig.Receive("topic1", "b");
+        rig.Receive("topic1", "bc");
         Assert.Equal(2, rig.Device.InboxCount);
+        Assert.Equal(("topic1" + "a" + "topic1" + "bc").Length, rig.Device.InboxBytes); // topics and payloads, in UTF-8
         rig.Device.Step();
         Assert.Equal(0, rig.Device.InboxCount);
+        Assert.Equal(0, rig.Device.InboxBytes);
     }
 
     [Fact]
