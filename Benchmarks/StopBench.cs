@@ -11,6 +11,10 @@ public static class StopBench
     public const string Section = "10. Stop: the core's orderly stop and the simulator's quit";
     private const double QuitTargetMs = 1000;
 
+    /// <summary>The simulator this project built (see IotyDevice.Benchmarks.csproj).</summary>
+    private static readonly string SimulatorDll = Path.GetFullPath(typeof(StopBench).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "SimulatorDll").Value);
+
     public static void Run(BenchReport report, int samples)
     {
         var core = new List<double>();
@@ -49,11 +53,9 @@ public static class StopBench
 
     private static double SimulatorQuitMs()
     {
-        string dll = Path.GetFullPath(typeof(StopBench).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "SimulatorDll").Value);
         string state = Path.Combine(Path.GetTempPath(), "ioty-bench-quit-" + Guid.NewGuid().ToString("N")[..8]);
         var info = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (string a in new[] { dll, "--port", "0", "--state-dir", state }) info.ArgumentList.Add(a);
+        foreach (string a in new[] { SimulatorDll, "--port", "0", "--state-dir", state }) info.ArgumentList.Add(a);
         using var online = new ManualResetEventSlim();
         using var process = new Process { StartInfo = info };
         process.OutputDataReceived += (_, e) =>
